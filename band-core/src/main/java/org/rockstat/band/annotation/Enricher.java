@@ -1,0 +1,42 @@
+package org.rockstat.band.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * An enricher: for every event whose routing key starts with one of {@link #keys()}, front sends
+ * the values named by {@link #props()} and stores the returned object in the event's
+ * {@code data} under this service's name. Registered with role {@code enricher}.
+ *
+ * <p>On the wire an enricher is always called {@code enrich} (and served at {@code /enrich} over
+ * HTTP), whatever the Java method is called; front keys enrichers by service, so a service has
+ * at most one.
+ *
+ * <pre>{@code
+ * @Enricher(keys = "in.gen.track", props = "ua=td.ua")
+ * public Map<String, Object> parse(String ua) { ... }
+ *
+ * // keys and props from config.yaml (key_prefix: in.gen.track, props: {ip: td.ip})
+ * @Enricher(keys = "${key_prefix}", props = "${props}")
+ * public Map<String, Object> geo(String ip) { ... }
+ * }</pre>
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface Enricher {
+    /** Routing-key prefixes this enricher handles, e.g. {@code "in.gen.track"}. Required. */
+    String[] keys();
+
+    /**
+     * Params front picks from the event, each {@code "param=dot.path"} (e.g. {@code "ua=td.ua"}),
+     * or one {@code "${setting}"} placeholder naming a map in the configuration.
+     */
+    String[] props() default {};
+
+    /** Service name to register the enricher under, when it is not this service's name. */
+    String alias() default "";
+}

@@ -1,0 +1,29 @@
+package org.rockstat.band.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * A listener: receives every event front broadcasts after handling (the {@code broadcast}
+ * notification), typically to write it to a database or a stream. Registered with role
+ * {@code listener}; the service subscribes to the {@code broadcast} channel. Several listeners
+ * in one service all receive each event. Nothing is answered.
+ *
+ * <pre>{@code
+ * @Listener
+ * public void store(Event event) { writer.write(event); }
+ *
+ * @Listener(keys = "in.gen.track")   // only events whose key starts with in.gen.track
+ * public void tracks(Event event) { ... }
+ * }</pre>
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface Listener {
+    /** Routing-key prefixes to accept; empty (the default) accepts every event. */
+    String[] keys() default {};
+}
