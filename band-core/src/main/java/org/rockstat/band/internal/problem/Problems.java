@@ -4,7 +4,6 @@ import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.rockstat.band.config.ConfigurationException;
@@ -80,14 +79,16 @@ public final class Problems {
      */
     public static Optional<String> nearest(String input, Collection<String> candidates) {
         int limit = Math.max(2, input.length() / 3);
-        return candidates.stream()
-                .map(c -> new Object() {
-                    final String candidate = c;
-                    final int distance = distance(input.toLowerCase(), c.toLowerCase());
-                })
-                .filter(c -> c.distance <= limit)
-                .min(Comparator.comparingInt((var c) -> c.distance).thenComparing(c -> c.candidate))
-                .map(c -> c.candidate);
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : candidates) {
+            int d = distance(input.toLowerCase(), candidate.toLowerCase());
+            if (d <= limit && (d < bestDistance || d == bestDistance && candidate.compareTo(best) < 0)) {
+                best = candidate;
+                bestDistance = d;
+            }
+        }
+        return Optional.ofNullable(best);
     }
 
     static int distance(String a, String b) {
