@@ -237,12 +237,12 @@ public final class ServiceModel {
                 problems.add("Reserved method name '" + spec.name() + "'", where,
                         "'" + spec.name() + "' is the wire name of " + (spec.name().equals(MethodSpec.ENRICH)
                                 ? "the enricher; use @Enricher for an enricher, or " : "the listeners; use @Listener for a listener, or ")
-                                + renameHint);
+                                + "choose another name");
                 return;
             }
             if (spec.name().startsWith("__")) {
                 problems.add("Reserved method name '" + spec.name() + "'", where,
-                        "names starting with '__' belong to Band and director; " + renameHint);
+                        "names starting with '__' belong to Band and director; choose another name");
                 return;
             }
             MethodDef existing = methods.get(spec.name());
