@@ -1,0 +1,42 @@
+# Band for Java — the commands a service author and CI use.
+#   make start-dev               run the skeleton example in the foreground
+#   make start-dev SERVICE=debug run another example (debug, uaparser, store_debug)
+#   make test                    run every test
+SHELL := /bin/bash
+SERVICE ?= skeleton
+MVN_FLAGS ?= -B -ntp
+
+JAVA_HOME := $(shell scripts/java-home)
+ifeq ($(JAVA_HOME),)
+$(error No JDK 21+ found: see the message above)
+endif
+export JAVA_HOME
+export PATH := $(JAVA_HOME)/bin:$(PATH)
+MVN := $(shell command -v mvn 2>/dev/null)
+
+.PHONY: help start-dev test package install clean check-maven
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+check-maven:
+	@if [ -z "$(MVN)" ]; then \
+	  echo "Maven 3.8+ is needed and 'mvn' is not on PATH: install it (apt-get install maven) or add it to PATH." >&2; exit 1; fi
+
+start-dev: check-maven
+	@if [ ! -d band-examples/$(SERVICE) ]; then \
+	  echo "No example '$(SERVICE)': choose one of: $$(ls band-examples | grep -v pom.xml | tr '\n' ' ')" >&2; exit 1; fi
+	$(MVN) $(MVN_FLAGS) -q -pl band-examples/$(SERVICE) -am package -DskipTests
+	cd band-examples/$(SERVICE) && ./start_dev
+
+test: check-maven
+	$(MVN) $(MVN_FLAGS) verify
+
+package: check-maven
+	$(MVN) $(MVN_FLAGS) package -DskipTests
+
+install: check-maven
+	$(MVN) $(MVN_FLAGS) install -DskipTests
+
+clean: check-maven
+	$(MVN) $(MVN_FLAGS) -q clean
