@@ -50,12 +50,18 @@ public final class DotEnvFiles {
                     .filename(file.getFileName().toString())
                     .load();
             for (DotenvEntry entry : dotenv.entries(Dotenv.Filter.DECLARED_IN_ENV_FILE)) {
-                entries.put(entry.getKey(), entry.getValue());
+                entries.put(entry.getKey(), unquote(entry.getValue()));
             }
         } catch (DotenvException e) {
             problems.add("Unreadable environment file (" + e.getMessage() + ")", Where.file(file, 0, 0),
-                    "write one KEY=value per line and quote values that contain spaces or '#'");
+                    "write one KEY=value per line (without 'export') and quote values that contain '#'");
         }
         return entries;
+    }
+
+    /** dotenv-java strips double quotes only; single quotes are common in .env files too. */
+    private static String unquote(String value) {
+        return value.length() >= 2 && value.startsWith("'") && value.endsWith("'")
+                ? value.substring(1, value.length() - 1) : value;
     }
 }
