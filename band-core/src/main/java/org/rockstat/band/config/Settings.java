@@ -1,11 +1,23 @@
 package org.rockstat.band.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import org.rockstat.band.internal.config.SecretMasker;
 import org.rockstat.band.internal.json.Json;
+import org.rockstat.band.internal.problem.Problems;
+import org.rockstat.band.internal.problem.Problems.Where;
 
 /**
  * The service's effective configuration: {@code config.yaml} with {@code custom.yml} merged
@@ -23,6 +35,9 @@ import org.rockstat.band.internal.json.Json;
 public final class Settings {
     /** Default {@code listen} address. */
     public static final String DEFAULT_LISTEN = "0.0.0.0:8080";
+
+    private static final Where CONFIG_FILE = Where.file(Path.of("config.yaml"), 0, 0);
+    private static final int SHOWN_LIMIT = 80;
 
     private final ObjectNode root;
 
@@ -87,8 +102,11 @@ public final class Settings {
      * @throws ConfigurationException when it is missing or cannot be converted
      */
     public <T> T get(String path, Class<T> type) {
-        return find(path, type).orElseThrow(() -> new ConfigurationException(java.util.List.of(
-                "Missing setting '" + path + "' in config.yaml: add it, e.g. " + example(path))));
+        return find(path, type).orElseThrow(() -> {
+            Problems problems = new Problems();
+            problems.add("Missing setting '" + path + "'", CONFIG_FILE, "add it, e.g. " + example(path));
+            return new ConfigurationException(problems.list());
+        });
     }
 
     /** The setting, or {@code fallback} when it is missing. */
@@ -103,10 +121,8 @@ public final class Settings {
         }
         try {
             return Optional.ofNullable(Json.mapper().treeToValue(node(path), type));
-        } catch (Exception e) {
-            throw new ConfigurationException(java.util.List.of("Setting '" + path + "' = " + node(path)
-                    + " cannot be read as " + type.getSimpleName() + " in config.yaml: change it to a "
-                    + type.getSimpleName() + " value"));
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw unreadable(path, type, e);
         }
     }
 
@@ -129,9 +145,68 @@ public final class Settings {
         return root;
     }
 
+    /**
+     * A copy of the tree safe to log: passwords, tokens and other secret-looking keys, and
+     * passwords inside URLs ({@code redis://:***@host}), are replaced by {@code ***}.
+     */
+    public ObjectNode masked() {
+        return (ObjectNode) SecretMasker.mask(root);
+    }
+
     private String text(String key, String fallback) {
         JsonNode value = root.get(key);
         return value == null || value.isNull() || value.asText().isBlank() ? fallback : value.asText();
+    }
+
+    private ConfigurationException unreadable(String path, Class<?> type, Exception error) {
+        String fix = "change it to " + describe(type);
+        if (error instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+            StringBuilder field = new StringBuilder(path);
+            for (JsonMappingException.Reference reference : mismatch.getPath()) {
+                field.append(reference.getFieldName() != null ? "." + reference.getFieldName()
+                        : "[" + reference.getIndex() + "]");
+            }
+            Class<?> target = mismatch.getTargetType();
+            fix = "change '" + field + "' to " + (target == null ? "a valid value" : describe(target));
+        }
+        String shown = SecretMasker.mask(path, node(path)).toString();
+        if (shown.length() > SHOWN_LIMIT) {
+            shown = shown.substring(0, SHOWN_LIMIT) + "...";
+        }
+        Problems problems = new Problems();
+        problems.add("Setting '" + path + "' = " + shown + " cannot be read as " + type.getSimpleName(),
+                CONFIG_FILE, fix);
+        return new ConfigurationException(problems.list());
+    }
+
+    /** What a value of {@code type} looks like in YAML, for error messages. */
+    private static String describe(Class<?> type) {
+        if (type.isEnum()) {
+            return "one of " + Arrays.stream(type.getEnumConstants()).map(String::valueOf)
+                    .collect(Collectors.joining(", "));
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class
+                || type == Short.class || type == short.class || type == Byte.class || type == byte.class
+                || type == BigInteger.class) {
+            return "a whole number";
+        }
+        if (type == Double.class || type == double.class || type == Float.class || type == float.class
+                || Number.class.isAssignableFrom(type)) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (CharSequence.class.isAssignableFrom(type) || type == Character.class || type == char.class) {
+            return "text";
+        }
+        if (type == Duration.class) {
+            return "a duration such as PT30S";
+        }
+        if (type.isArray() || Collection.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        return "a mapping with the fields of " + type.getSimpleName();
     }
 
     private static boolean isTrue(String text) {
