@@ -85,7 +85,7 @@ public final class ConfigDefaults {
     }
 
     private static String invalid(String what, String listen, Problems problems) {
-        problems.add(what, Where.setting("listen"), "use host:port with a port from 1 to 65535, e.g. '0.0.0.0:8080'");
+        problems.add(what, Where.setting("listen"), "use host:port with a port from 0 to 65535 (0 picks a free port), e.g. '0.0.0.0:8080'");
         return listen;
     }
 
@@ -94,7 +94,7 @@ public final class ConfigDefaults {
             return false;
         }
         int value = Integer.parseInt(port);
-        return value >= 1 && value <= 65535;
+        return value <= 65535; // 0 asks the OS for a free port (tests, side-by-side runs)
     }
 
     private static boolean isBlank(JsonNode node) {

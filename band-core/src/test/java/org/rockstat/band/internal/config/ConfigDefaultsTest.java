@@ -84,13 +84,13 @@ class ConfigDefaultsTest {
     void badPortsAreProblems() {
         apply(Json.object().put("listen", "0.0.0.0:abc"), Map.of());
         apply(Json.object().put("listen", "host:70000"), Map.of());
-        apply(Json.object().put("listen", "host:0"), Map.of());
+        assertThat(apply(Json.object().put("listen", "127.0.0.1:0"), Map.of()).get("listen").asText())
+                .isEqualTo("127.0.0.1:0");
         apply(Json.object().put("listen", "::1"), Map.of());
-        String fix = ": use host:port with a port from 1 to 65535, e.g. '0.0.0.0:8080'";
+        String fix = ": use host:port with a port from 0 to 65535 (0 picks a free port), e.g. '0.0.0.0:8080'";
         assertThat(problems.list()).containsExactly(
                 "Invalid port 'abc' in listen address '0.0.0.0:abc' for setting 'listen'" + fix,
                 "Invalid port '70000' in listen address 'host:70000' for setting 'listen'" + fix,
-                "Invalid port '0' in listen address 'host:0' for setting 'listen'" + fix,
                 "Ambiguous listen address '::1' for setting 'listen': write an IPv6 host in brackets, e.g. '[::1]:8080'");
     }
 }

@@ -157,7 +157,7 @@ class ConfigLoaderTest {
         write("config.yaml", "listen: \"{{HOST|default('0.0.0.0')}}:{{PORT}}\"\n");
         assertThatThrownBy(() -> load(Map.of("PORT", "http")))
                 .hasMessage("Invalid port 'http' in listen address '0.0.0.0:http' for setting 'listen':"
-                        + " use host:port with a port from 1 to 65535, e.g. '0.0.0.0:8080'");
+                        + " use host:port with a port from 0 to 65535 (0 picks a free port), e.g. '0.0.0.0:8080'");
     }
 
     @Test
