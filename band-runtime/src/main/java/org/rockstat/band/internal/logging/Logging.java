@@ -1,0 +1,99 @@
+package org.rockstat.band.internal.logging;
+
+import ch.qos.logback.classic.ClassicConstants;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.OutputStreamAppender;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sets Logback up from the environment, so a service logs sensibly with no logging file of its
+ * own: {@code LOG_LEVEL} (trace, debug, info, warn, error; default info) and {@code JSON_LOGS}
+ * (true/yes/1: one JSON object per line). A {@code logback.xml}, {@code logback-test.xml} or
+ * {@code -Dlogback.configurationFile} supplied by the user always wins.
+ */
+public final class Logging {
+    static final String APPENDER_NAME = "CONSOLE";
+    /** Libraries that are noisy at INFO and below. */
+    static final List<String> CHATTY_LIBRARIES = List.of("io.netty", "io.lettuce", "reactor");
+
+    /** The bad LOG_LEVEL of the last configuration, so configuring twice from one env warns once. */
+    private static final AtomicReference<String> warnedLevel = new AtomicReference<>();
+
+    private Logging() {}
+
+    /**
+     * Configures logging to stdout from {@code env}, unless the user supplied a Logback
+     * configuration or SLF4J is not bound to Logback.
+     *
+     * @return whether the configuration was applied
+     */
+    public static boolean configure(Map<String, String> env) {
+        if (userConfigPresent() || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return false;
+        }
+        apply(context, env, null);
+        return true;
+    }
+
+    /**
+     * Configures logging from {@code env} to {@code out}, whatever configuration the user
+     * supplied; for tests that read what was logged.
+     */
+    public static void configure(Map<String, String> env, OutputStream out) {
+        Objects.requireNonNull(out, "out");
+        apply((LoggerContext) LoggerFactory.getILoggerFactory(), env, out);
+    }
+
+    /** Whether the user configures Logback themselves (a file on the class path or a property). */
+    static boolean userConfigPresent() {
+        if (System.getProperty(ClassicConstants.CONFIG_FILE_PROPERTY) != null) {
+            return true;
+        }
+        for (ClassLoader loader : new ClassLoader[] {Logging.class.getClassLoader(),
+                Thread.currentThread().getContextClassLoader()}) {
+            if (loader != null && (loader.getResource(ClassicConstants.TEST_AUTOCONFIG_FILE) != null
+                    || loader.getResource(ClassicConstants.AUTOCONFIG_FILE) != null)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Resets {@code context} and applies {@code env}; writes to stdout when {@code out} is null. */
+    static void apply(LoggerContext context, Map<String, String> env, OutputStream out) {
+        LogSettings settings = LogSettings.from(env);
+        context.reset();
+
+        OutputStreamAppender<ILoggingEvent> appender = out == null ? new ConsoleAppender<>() : new OutputStreamAppender<>();
+        appender.setName(APPENDER_NAME);
+        appender.setContext(context);
+        appender.setEncoder(LogEncoders.create(context, settings.json()));
+        if (out != null) {
+            appender.setOutputStream(out);
+        }
+        appender.start();
+
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(settings.level());
+        root.addAppender(appender);
+        if (settings.quietLibraries()) {
+            CHATTY_LIBRARIES.forEach(name -> context.getLogger(name).setLevel(Level.WARN));
+        }
+
+        String invalid = settings.invalidLevel();
+        String previous = warnedLevel.getAndSet(invalid);
+        if (invalid != null && !invalid.equals(previous)) {
+            context.getLogger(Logging.class).warn(
+                    "LOG_LEVEL '{}' is not one of trace, debug, info, warn, error; using info", invalid);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package org.rockstat.band.internal.lifecycle;
+
+import org.rockstat.band.internal.method.JobDef;
+import org.rockstat.band.internal.method.JobDef.Kind;
+import org.rockstat.band.lifecycle.Job;
+import org.rockstat.band.lifecycle.Schedule;
+
+/** Builds job definitions the way the registry names them. */
+final class Jobs {
+    private Jobs() {}
+
+    static JobDef worker(String name, Job job) {
+        return new JobDef(Kind.WORKER, name, "worker '" + name + "'", job, null);
+    }
+
+    static JobDef task(String name, Schedule schedule, Job job) {
+        return new JobDef(Kind.TASK, name, "task '" + name + "'", job, schedule);
+    }
+
+    static JobDef cleanup(String name, Job job) {
+        return new JobDef(Kind.CLEANUP, name, "cleanup '" + name + "'", job, null);
+    }
+}
