@@ -201,17 +201,17 @@ public final class ServiceModel {
 
         /** Registers a plain-code worker. */
         public Builder worker(String name, Job job) {
-            return job(new JobDef(JobDef.Kind.WORKER, name, "worker '" + name + "'", job, null));
+            return job(new JobDef(JobDef.Kind.WORKER, name, "'" + name + "'", job, null));
         }
 
         /** Registers a plain-code periodic task. */
         public Builder task(String name, Schedule schedule, Job job) {
-            return job(new JobDef(JobDef.Kind.TASK, name, "task '" + name + "'", job, schedule));
+            return job(new JobDef(JobDef.Kind.TASK, name, "'" + name + "'", job, schedule));
         }
 
         /** Registers a plain-code cleanup. */
         public Builder cleanup(String name, Job job) {
-            return job(new JobDef(JobDef.Kind.CLEANUP, name, "cleanup '" + name + "'", job, null));
+            return job(new JobDef(JobDef.Kind.CLEANUP, name, "'" + name + "'", job, null));
         }
 
         Builder job(JobDef job) {

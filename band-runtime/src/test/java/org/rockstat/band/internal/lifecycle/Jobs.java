@@ -10,14 +10,14 @@ final class Jobs {
     private Jobs() {}
 
     static JobDef worker(String name, Job job) {
-        return new JobDef(Kind.WORKER, name, "worker '" + name + "'", job, null);
+        return new JobDef(Kind.WORKER, name, "'" + name + "'", job, null);
     }
 
     static JobDef task(String name, Schedule schedule, Job job) {
-        return new JobDef(Kind.TASK, name, "task '" + name + "'", job, schedule);
+        return new JobDef(Kind.TASK, name, "'" + name + "'", job, schedule);
     }
 
     static JobDef cleanup(String name, Job job) {
-        return new JobDef(Kind.CLEANUP, name, "cleanup '" + name + "'", job, null);
+        return new JobDef(Kind.CLEANUP, name, "'" + name + "'", job, null);
     }
 }

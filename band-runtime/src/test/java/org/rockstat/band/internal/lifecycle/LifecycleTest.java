@@ -92,7 +92,7 @@ class LifecycleTest {
         await().atMost(DEADLINE).until(() -> !logs.at(Level.ERROR).isEmpty());
         ILoggingEvent error = logs.at(Level.ERROR).getFirst();
         assertThat(error.getFormattedMessage())
-                .isEqualTo("Worker worker 'bad' failed: java.lang.IllegalStateException: boom");
+                .isEqualTo("Worker 'bad' failed: java.lang.IllegalStateException: boom");
         assertThat(error.getThrowableProxy()).as("no stack trace at ERROR").isNull();
         assertThat(logs.at(Level.DEBUG)).as("stack trace at DEBUG")
                 .filteredOn(e -> e.getThrowableProxy() != null)
@@ -130,7 +130,7 @@ class LifecycleTest {
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(runs.get()).isGreaterThanOrEqualTo(3));
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(logs.at(Level.ERROR)).hasSizeGreaterThanOrEqualTo(3));
         assertThat(logs.at(Level.ERROR)).allSatisfy(e -> {
-            assertThat(e.getFormattedMessage()).isEqualTo("Task task 'flaky' failed: java.io.IOException: redis away");
+            assertThat(e.getFormattedMessage()).isEqualTo("Task 'flaky' failed: java.io.IOException: redis away");
             assertThat(e.getThrowableProxy()).isNull();
         });
     }
@@ -210,7 +210,7 @@ class LifecycleTest {
         assertThat(events).containsExactly("db", "redis");
         assertThat(logs.at(Level.ERROR)).singleElement()
                 .satisfies(e -> assertThat(e.getFormattedMessage())
-                        .isEqualTo("Cleanup cleanup 'db' failed: java.io.IOException: disk gone"));
+                        .isEqualTo("Cleanup 'db' failed: java.io.IOException: disk gone"));
     }
 
     @Test
