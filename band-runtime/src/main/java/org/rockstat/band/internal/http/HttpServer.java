@@ -2,6 +2,7 @@ package org.rockstat.band.internal.http;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -82,14 +83,16 @@ public final class HttpServer {
                                 .addLast("band", new BandHttpHandler(dispatcher, router, cors));
                     }
                 });
-        try {
-            channel = bootstrap.bind(host, port).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
+        ChannelFuture bind = bootstrap.bind(host, port).awaitUninterruptibly();
+        if (!bind.isSuccess()) {
             shutdownGroups();
             stopped = true;
-            throw new IllegalStateException("Cannot listen for HTTP on " + host + ":" + port + ": " + e.getMessage()
-                    + " (is another process using the port? change 'listen' in config.yaml)", e);
+            Throwable cause = bind.cause();
+            throw new IllegalStateException("Cannot listen for HTTP on " + host + ":" + port + ": "
+                    + (cause == null ? "unknown error" : cause.getMessage())
+                    + " (is another process using the port? change 'listen' in config.yaml)", cause);
         }
+        channel = bind.channel();
         int bound = ((InetSocketAddress) channel.localAddress()).getPort();
         log.info("HTTP listening on {}:{}", host, bound);
         return bound;
