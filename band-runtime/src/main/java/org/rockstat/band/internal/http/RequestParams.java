@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -84,8 +83,6 @@ public final class RequestParams {
             node = READER.readTree(text);
         } catch (JsonProcessingException e) {
             throw new HttpProblem(400, "Malformed JSON body: " + reason(e));
-        } catch (IOException e) {
-            throw new HttpProblem(400, "Malformed JSON body");
         }
         if (node instanceof ObjectNode object) {
             return object;
