@@ -54,7 +54,8 @@ public final class ResponseRenderer {
                     concat(List.of(List.of("Location", r.location())), r.headers()), new byte[0]);
             case Response.Error e -> new Rendered(e.statusCode(), JSON, e.headers(), message(e.message()));
             case null -> new Rendered(200, JSON, List.of(), "null".getBytes(StandardCharsets.UTF_8));
-            default -> new Rendered(200, JSON, List.of(), Json.bytes(value));
+            // front wraps a plain value as data (strings then go out as-is); render it the same way
+            default -> data(Response.data(value));
         };
     }
 

@@ -51,15 +51,15 @@ class HttpServerLifecycleTest {
     }
 
     @Test
-    void plainStringIsJsonAndContextSaysHttp() {
+    void plainStringIsWrittenAsIsLikeFrontAndContextSaysHttp() {
         TestHttpServer http = TestHttpServer.builder()
                 .method(MethodSpec.handler("ping"), call -> "pong")
                 .method(MethodSpec.handler("ctx"), call -> call.context())
                 .start();
         try (http) {
             var r = http.get("/ping");
-            assertThat(r.body()).isEqualTo("\"pong\"");
-            assertThat(r.header("Content-Type")).isEqualTo("application/json; charset=utf-8");
+            assertThat(r.body()).isEqualTo("pong");
+            assertThat(r.header("Content-Type")).isEqualTo("text/plain; charset=utf-8");
             var ctx = http.get("/ctx").bodyJson();
             assertThat(ctx.path("caller").asText()).isEqualTo("http");
             assertThat(ctx.path("transport").asText()).isEqualTo("http");

@@ -248,7 +248,7 @@ class LifecycleTest {
             lifecycle.stop(Duration.ofMillis(100));
 
             assertThat(logs.at(Level.WARN)).singleElement()
-                    .satisfies(e -> assertThat(e.getFormattedMessage()).contains("worker 'stubborn'"));
+                    .satisfies(e -> assertThat(e.getFormattedMessage()).contains("'stubborn'"));
             assertThat(cleanups).hasValue(1);
             assertThat(lifecycle.runningWorkers()).isEqualTo(1);
         } finally {
