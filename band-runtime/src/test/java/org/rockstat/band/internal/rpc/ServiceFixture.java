@@ -18,13 +18,19 @@ final class ServiceFixture implements AutoCloseable {
     final RpcRuntime runtime;
 
     ServiceFixture(String name, Object service, Transport transport, int maxInFlight, RpcOptions options) {
+        this(name, service, transport, maxInFlight, options, true);
+    }
+
+    ServiceFixture(String name, Object service, Transport transport, int maxInFlight, RpcOptions options, boolean awaitReady) {
         this.name = name;
         this.service = service;
         Settings settings = Settings.of(Map.of("name", name));
         ServiceModel model = ServiceModel.builder(settings).service(service).build();
         this.dispatcher = new Dispatcher(model, new ServiceStatus(name, model, Clock.systemUTC()), maxInFlight);
         this.runtime = RpcRuntime.start(name, model.channels(settings), dispatcher, transport, options);
-        runtime.ready().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+        if (awaitReady) {
+            runtime.ready().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+        }
     }
 
     /** A service built from {@link TestService}. */
