@@ -7,6 +7,7 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -53,7 +54,7 @@ public final class RedisTransport implements Transport {
     private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Void> firstSubscribe = new CompletableFuture<>();
-    private final Set<RedisChannelHandler<?, ?>> active = ConcurrentHashMap.newKeySet();
+    private final Set<Object> active = ConcurrentHashMap.newKeySet();
     private final ThreadFactory deliveryThreads = Thread.ofVirtual().name("band-rpc-in-", 0).factory();
     private final ExecutorService stateEvents = Executors.newSingleThreadExecutor(
             Thread.ofVirtual().name("band-redis-state").factory());
@@ -180,6 +181,9 @@ public final class RedisTransport implements Transport {
                 if (subscribing) {
                     sub.async().subscribe(channels.toArray(String[]::new)).get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 }
+                // Lettuce may report the connect events a little after connect() returned
+                markActiveIfOpen(sub);
+                markActiveIfOpen(pub);
                 updateState();
                 if (subscribing) {
                     firstSubscribe.complete(null);
@@ -205,6 +209,12 @@ public final class RedisTransport implements Transport {
         }
         if (closed) {
             closeConnections();
+        }
+    }
+
+    private void markActiveIfOpen(StatefulConnection<?, ?> connection) {
+        if (connection.isOpen()) {
+            active.add(connection);
         }
     }
 

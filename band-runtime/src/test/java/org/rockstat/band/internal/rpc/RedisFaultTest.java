@@ -44,6 +44,8 @@ class RedisFaultTest {
                     inFlight.add(caller.client().request("callee", "held", null, Duration.ofSeconds(30)));
                 }
                 await().atMost(WAIT).until(() -> callee.dispatcher.inFlight() == 20);
+                // the counter sees platform and virtual threads alike (20 held calls run on virtual threads)
+                assertThat(BandThreads.count()).isGreaterThanOrEqualTo(threadsBefore + 20);
                 for (int i = 0; i < 50; i++) {
                     inFlight.add(caller.client().request("callee", "echo", Map.of("i", i), Duration.ofSeconds(30)));
                 }
