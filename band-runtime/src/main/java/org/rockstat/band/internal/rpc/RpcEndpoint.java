@@ -51,7 +51,7 @@ public final class RpcEndpoint implements AutoCloseable {
      */
     public RpcEndpoint(String name, Set<String> channels, Dispatcher dispatcher, Transport transport, RpcOptions options) {
         this.name = name;
-        this.channels = Set.copyOf(channels);
+        this.channels = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(channels));
         this.dispatcher = dispatcher;
         this.transport = transport;
         this.options = options;
