@@ -29,6 +29,7 @@ class RpcRuntimeTest {
             assertThat(log.messages()).contains("Transport: in-memory (no redis_dsn set)");
             assertThat(a.channels()).containsExactly("rt-a", "enrich", "broadcast");
             assertThat(a.isConnected()).isTrue();
+            assertThat(b.client().call("rt-a", "add", Map.of("a", 1, "b", 2), Duration.ofSeconds(2))).isEqualTo(3);
             assertThat(a.client().call("rt-b", "whoami", null, Duration.ofSeconds(2))).isEqualTo("rt-a/memory");
         }
     }
