@@ -1,0 +1,150 @@
+package org.rockstat.band.internal.rpc;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.rockstat.band.internal.transport.Transport;
+import org.rockstat.band.rpc.RpcClient;
+import org.rockstat.band.rpc.RpcException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@link RpcClient} of an endpoint: sends requests as {@code name} and waits in its pending table. */
+final class EndpointClient implements RpcClient {
+    private static final Logger log = LoggerFactory.getLogger(EndpointClient.class);
+    private final String name;
+    private final Transport transport;
+    private final PendingCalls pending;
+    private final IdGenerator ids = new IdGenerator();
+    private volatile boolean closed;
+
+    EndpointClient(String name, Transport transport, PendingCalls pending) {
+        this.name = name;
+        this.transport = transport;
+        this.pending = pending;
+    }
+
+    @Override
+    public CompletableFuture<Object> request(String service, String method, Object params, Duration timeout) {
+        PendingCall.Single call;
+        try {
+            call = new PendingCall.Single(ids.next(), require(service, "service"), require(method, "method"), millis(timeout));
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new RpcException(RpcException.INVALID_PARAMS, e.getMessage()));
+        }
+        send(call, service, params);
+        return call.future();
+    }
+
+    @Override
+    public Object call(String service, String method, Object params, Duration timeout) {
+        CompletableFuture<Object> future = request(service, method, params, timeout);
+        try {
+            // the pending call times out by itself; the extra second only guards against a lost timer
+            long wait = timeout != null && timeout.toMillis() > 0 ? timeout.toMillis() : 0;
+            return future.get(wait + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RpcException rpc ? rpc
+                    : new RpcException(RpcException.INTERNAL_ERROR, "Call " + service + "." + method + " failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            future.cancel(false);
+            throw new RpcException(RpcException.UNAVAILABLE, "Call " + service + "." + method + " was interrupted");
+        } catch (TimeoutException e) {
+            future.cancel(false);
+            throw new RpcException(RpcException.TIMEOUT, "Call " + service + "." + method + " timed out after " + timeout.toMillis() + " ms");
+        }
+    }
+
+    @Override
+    public void notify(String service, String method, Object params) {
+        ObjectNode body;
+        try {
+            body = ParamsCodec.toObject(params);
+        } catch (IllegalArgumentException e) {
+            throw new RpcException(RpcException.INVALID_PARAMS, "Notification " + service + "." + method + ": " + e.getMessage());
+        }
+        if (closed || !transport.isConnected()) {
+            log.debug("Notification {}.{} not sent: not connected to {}", service, method, transport.peerName());
+            return;
+        }
+        transport.publish(service, WireMessages.notification(service, method, name, body)).whenComplete((ok, error) -> {
+            if (error != null) {
+                log.debug("Notification {}.{} not sent: {}", service, method, error.getMessage());
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<Map<String, Object>> requestAll(String channel, String method, Object params,
+                                                             Set<String> services, Duration timeout) {
+        PendingCall.Gather call;
+        try {
+            call = new PendingCall.Gather(ids.next(), require(channel, "channel"), require(method, "method"), millis(timeout),
+                    services == null ? Set.of() : services);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new RpcException(RpcException.INVALID_PARAMS, e.getMessage()));
+        }
+        send(call, channel, params);
+        return call.future();
+    }
+
+    /** Registers the call, then publishes it; any failure to send ends the call at once. */
+    private void send(PendingCall call, String channel, Object params) {
+        String label = "Call " + call.service + "." + call.method;
+        ObjectNode body;
+        try {
+            body = ParamsCodec.toObject(params);
+        } catch (IllegalArgumentException e) {
+            fail(call, new RpcException(RpcException.INVALID_PARAMS, label + ": " + e.getMessage()));
+            return;
+        }
+        if (closed) {
+            fail(call, new RpcException(RpcException.UNAVAILABLE, label + " failed: service is shutting down"));
+            return;
+        }
+        if (!transport.isConnected()) {
+            fail(call, new RpcException(RpcException.UNAVAILABLE, label + " failed: not connected to " + transport.peerName()));
+            return;
+        }
+        pending.add(call);
+        String message = WireMessages.request(call.id, channel, call.method, name, body);
+        transport.publish(channel, message).whenComplete((ok, error) -> {
+            if (error != null) {
+                pending.abort(call.id, "not connected to " + transport.peerName() + " (" + error.getMessage() + ")");
+            }
+        });
+    }
+
+    private static void fail(PendingCall call, RpcException error) {
+        if (call instanceof PendingCall.Single single) {
+            single.future().completeExceptionally(error);
+        } else if (call instanceof PendingCall.Gather gather) {
+            gather.future().completeExceptionally(error);
+        }
+    }
+
+    /** Refuses new calls; the endpoint aborts the pending ones. */
+    void close() {
+        closed = true;
+    }
+
+    private static String require(String value, String what) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(what + " must not be empty");
+        }
+        return value;
+    }
+
+    private static long millis(Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        }
+        return timeout.toMillis();
+    }
+}

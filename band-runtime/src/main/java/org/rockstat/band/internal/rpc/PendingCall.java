@@ -1,0 +1,132 @@
+package org.rockstat.band.internal.rpc;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.rockstat.band.rpc.RpcException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A request waiting for its response(s). Each subtype decides when it is done; the table
+ * ({@link PendingCalls}) removes it as soon as its future completes, whatever completed it.
+ */
+abstract sealed class PendingCall permits PendingCall.Single, PendingCall.Gather {
+    private static final Logger log = LoggerFactory.getLogger(PendingCall.class);
+
+    final String id;
+    final String service;
+    final String method;
+    final long timeoutMillis;
+
+    PendingCall(String id, String service, String method, long timeoutMillis) {
+        this.id = id;
+        this.service = service;
+        this.method = method;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    /** A response with this call's id arrived. */
+    abstract void onResponse(Envelope response);
+
+    /** The timeout passed. */
+    abstract void expire();
+
+    /** The call cannot be answered any more (connection lost, shutting down). */
+    abstract void abort(String why);
+
+    /** The future the caller holds. */
+    abstract CompletableFuture<?> future();
+
+    /** One callee, one response. */
+    static final class Single extends PendingCall {
+        private final CompletableFuture<Object> future = new CompletableFuture<>();
+
+        Single(String id, String service, String method, long timeoutMillis) {
+            super(id, service, method, timeoutMillis);
+        }
+
+        @Override
+        void onResponse(Envelope response) {
+            if (response.error() != null) {
+                future.completeExceptionally(ResultDecoder.error(service, method, response.error()));
+            } else {
+                future.complete(ResultDecoder.decode(response.result()));
+            }
+        }
+
+        @Override
+        void expire() {
+            future.completeExceptionally(new RpcException(RpcException.TIMEOUT,
+                    "Call " + service + "." + method + " timed out after " + timeoutMillis + " ms"));
+        }
+
+        @Override
+        void abort(String why) {
+            future.completeExceptionally(new RpcException(RpcException.UNAVAILABLE,
+                    "Call " + service + "." + method + " failed: " + why));
+        }
+
+        @Override
+        CompletableFuture<Object> future() {
+            return future;
+        }
+    }
+
+    /**
+     * One request on a shared channel, answered by several services: results are collected by
+     * the response's {@code from} until every expected service answered; a timeout, a lost
+     * connection or shutdown completes with what arrived.
+     */
+    static final class Gather extends PendingCall {
+        private final Set<String> expected;
+        private final Map<String, Object> results = new LinkedHashMap<>();
+        private final Set<String> answered = new java.util.HashSet<>();
+        private final CompletableFuture<Map<String, Object>> future = new CompletableFuture<>();
+
+        Gather(String id, String channel, String method, long timeoutMillis, Set<String> expected) {
+            super(id, channel, method, timeoutMillis);
+            this.expected = Set.copyOf(expected);
+        }
+
+        @Override
+        synchronized void onResponse(Envelope response) {
+            String from = response.from() == null ? "?" : response.from();
+            if (!expected.isEmpty() && !expected.contains(from)) {
+                log.debug("Ignored {}'s answer to {}.{}: not one of {}", from, service, method, expected);
+                return;
+            }
+            if (!answered.add(from)) {
+                return;
+            }
+            if (response.error() != null) {
+                log.debug("{} answered {}.{} with an error: {}", from, service, method, response.error());
+            } else {
+                results.put(from, ResultDecoder.decode(response.result()));
+            }
+            if (!expected.isEmpty() && answered.containsAll(expected)) {
+                finish();
+            }
+        }
+
+        @Override
+        void expire() {
+            finish();
+        }
+
+        @Override
+        void abort(String why) {
+            finish();
+        }
+
+        private synchronized void finish() {
+            future.complete(java.util.Collections.unmodifiableMap(new LinkedHashMap<>(results)));
+        }
+
+        @Override
+        CompletableFuture<Map<String, Object>> future() {
+            return future;
+        }
+    }
+}

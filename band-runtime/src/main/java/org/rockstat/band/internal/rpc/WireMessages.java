@@ -1,0 +1,67 @@
+package org.rockstat.band.internal.rpc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.rockstat.band.internal.json.Json;
+
+/**
+ * Builds outgoing messages (PROTOCOL §2). Requests and notifications carry the routing twice: in
+ * the {@code to:method:from} triple (as Python reads it) and in {@code to}/{@code from} (as Node
+ * reads it). Responses carry {@code jsonrpc}, {@code id}, {@code result} or {@code error},
+ * {@code from} and {@code to}, and no {@code method}.
+ */
+final class WireMessages {
+    static final String VERSION = "2.0";
+
+    private WireMessages() {
+    }
+
+    static String request(String id, String to, String method, String from, ObjectNode params) {
+        ObjectNode node = base();
+        node.put("id", id);
+        route(node, to, method, from, params);
+        return node.toString();
+    }
+
+    static String notification(String to, String method, String from, ObjectNode params) {
+        ObjectNode node = base();
+        route(node, to, method, from, params);
+        return node.toString();
+    }
+
+    /** A result response; {@code result} {@code null} is written as JSON {@code null}, never omitted. */
+    static String result(JsonNode id, JsonNode result, String from, String to) {
+        ObjectNode node = base();
+        node.set("id", id);
+        node.set("result", result == null ? NullNode.getInstance() : result);
+        node.put("from", from);
+        node.put("to", to);
+        return node.toString();
+    }
+
+    /** An error response: code and message only (never a stack trace). */
+    static String error(JsonNode id, int code, String message, String from, String to) {
+        ObjectNode node = base();
+        node.set("id", id);
+        ObjectNode error = node.putObject("error");
+        error.put("code", code);
+        error.put("message", message == null ? "" : message);
+        node.put("from", from);
+        node.put("to", to);
+        return node.toString();
+    }
+
+    private static ObjectNode base() {
+        ObjectNode node = Json.object();
+        node.put("jsonrpc", VERSION);
+        return node;
+    }
+
+    private static void route(ObjectNode node, String to, String method, String from, ObjectNode params) {
+        node.put("method", to + ":" + method + ":" + from);
+        node.set("params", params == null ? Json.object() : params);
+        node.put("to", to);
+        node.put("from", from);
+    }
+}

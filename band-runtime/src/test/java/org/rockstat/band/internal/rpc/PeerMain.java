@@ -1,0 +1,47 @@
+package org.rockstat.band.internal.rpc;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import org.rockstat.band.annotation.Expose;
+import org.rockstat.band.internal.transport.RedisTransport;
+import org.rockstat.band.rpc.RpcClient;
+
+/**
+ * A Band service in its own JVM, for {@link CrossProcessTest}: {@code PeerMain <redis dsn> <name>}.
+ * Prints {@code READY} once subscribed, runs until its stdin closes.
+ */
+public final class PeerMain {
+    private static volatile RpcClient client;
+
+    private PeerMain() {
+    }
+
+    /** The peer's own methods, besides {@link TestService}'s. */
+    public static final class Peer extends TestService {
+        public Peer(String name) {
+            super(name);
+        }
+
+        /** Calls {@code service.whoami} back over the bus. */
+        @Expose
+        public Object callBack(String service) {
+            return client.call(service, "whoami", Map.of(), Duration.ofSeconds(2));
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        String dsn = args[0];
+        String name = args[1];
+        try (ServiceFixture fixture = new ServiceFixture(name, new Peer(name), new RedisTransport(dsn).start(), 200,
+                RpcOptions.defaults())) {
+            client = fixture.client();
+            System.out.println("READY");
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // wait for the test to close stdin
+            }
+        }
+        System.exit(0);
+    }
+}
