@@ -22,10 +22,12 @@ import org.rockstat.band.internal.lifecycle.Lifecycle;
 import org.rockstat.band.internal.logging.Logging;
 import org.rockstat.band.internal.method.ServiceModel;
 import org.rockstat.band.internal.problem.Problems;
+import org.rockstat.band.internal.rpc.RpcRuntime;
 import org.rockstat.band.lifecycle.Job;
 import org.rockstat.band.lifecycle.Schedule;
 import org.rockstat.band.rpc.MethodHandler;
 import org.rockstat.band.rpc.MethodSpec;
+import org.rockstat.band.rpc.RpcClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +70,7 @@ public final class Band implements AutoCloseable {
     private Dispatcher dispatcher;
     private HttpServer http;
     private Lifecycle lifecycle;
+    private RpcRuntime rpc;
     private int httpPort = -1;
 
     private Band(Settings settings, Map<String, String> env, List<Path> files) {
@@ -206,7 +209,7 @@ public final class Band implements AutoCloseable {
                 Path.of("").toAbsolutePath(), files.isEmpty() ? "defaults only"
                         : files.stream().map(f -> f.getFileName().toString()).collect(Collectors.joining(" + ")));
         log.info("Effective config: {}", settings.masked());
-        ServiceModel.Builder builder = ServiceModel.builder(settings);
+        ServiceModel.Builder builder = ServiceModel.builder(settings).inject(RpcClient.class, this::rpc);
         services.forEach(builder::service);
         registrations.forEach(r -> r.apply(builder));
         ServiceModel model = builder.build();
@@ -217,15 +220,17 @@ public final class Band implements AutoCloseable {
         try {
             http = new HttpServer(dispatcher, model.httpRoutes(), HttpOptions.from(settings));
             httpPort = http.start(listenHost(), listenPort());
+            rpc = RpcRuntime.start(settings, model, dispatcher);
             lifecycle = new Lifecycle();
             lifecycle.start(model.workers(), model.tasks(), model.cleanups());
         } catch (RuntimeException e) {
             stop();
             throw e;
         }
-        log.info("Service '{}' ready in {} ms: HTTP on {}:{}; {} methods, {} listeners, {} workers, {} tasks",
+        log.info("Service '{}' ready in {} ms: HTTP on {}:{}, {} on channels {}; {} methods, {} listeners, {} workers, {} tasks",
                 settings.name(), (System.nanoTime() - begin) / 1_000_000, listenHost(), httpPort,
-                model.methods().size(), model.listeners().size(), model.workers().size(), model.tasks().size());
+                rpc.transportDescription(), rpc.channels(), model.methods().size(), model.listeners().size(),
+                model.workers().size(), model.tasks().size());
         return this;
     }
 
@@ -239,6 +244,9 @@ public final class Band implements AutoCloseable {
         state = State.STOPPED;
         log.info("Stopping service '{}'", settings.name());
         long begin = System.nanoTime();
+        if (rpc != null) {
+            rpc.close();
+        }
         if (http != null) {
             http.stop();
         }
@@ -270,6 +278,30 @@ public final class Band implements AutoCloseable {
     /** The loaded settings. */
     public Settings settings() {
         return settings;
+    }
+
+    /**
+     * The client for calling other services over the platform's transport (Redis, or the
+     * in-process bus without a {@code redis_dsn}). Service methods can also declare an
+     * {@code RpcClient} parameter.
+     *
+     * <pre>{@code
+     * Object geo = band.rpc().call("mmgeo", "enrich", Map.of("ip", ip), Duration.ofMillis(500));
+     * }</pre>
+     */
+    public RpcClient rpc() {
+        if (rpc == null) {
+            throw new IllegalStateException("the service is not started");
+        }
+        return rpc.client();
+    }
+
+    /** Completes once every channel is subscribed (at once for the in-process transport). */
+    public java.util.concurrent.CompletionStage<Void> ready() {
+        if (rpc == null) {
+            throw new IllegalStateException("the service is not started");
+        }
+        return rpc.ready();
     }
 
     /** The port HTTP listens on (the real one when {@code listen} asked for port 0). */

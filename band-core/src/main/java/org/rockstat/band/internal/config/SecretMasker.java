@@ -26,6 +26,9 @@ public final class SecretMasker {
     /** scheme://user:pass@ — user may be empty; the password runs to the last '@' before the host. */
     private static final Pattern URL_CREDENTIALS =
             Pattern.compile("([A-Za-z][A-Za-z0-9+.\\-]*://[^\\s:/@?#]*):[^\\s/?#]+@");
+    /** {@code redis://secret@host}: Redis reads a lone userinfo as the password. */
+    private static final Pattern URL_LONE_USERINFO =
+            Pattern.compile("(rediss?://)[^\\s:/@?#]+@");
 
     private SecretMasker() {
     }
@@ -46,7 +49,11 @@ public final class SecretMasker {
 
     /** {@code text} with URL passwords masked, e.g. {@code redis://:***@redis:6379/0}. */
     public static String maskText(String text) {
-        return text == null ? null : URL_CREDENTIALS.matcher(text).replaceAll("$1:" + MASK + "@");
+        if (text == null) {
+            return null;
+        }
+        String masked = URL_CREDENTIALS.matcher(text).replaceAll("$1:" + MASK + "@");
+        return URL_LONE_USERINFO.matcher(masked).replaceAll("$1" + MASK + "@");
     }
 
     /** True when a key's name suggests its value is a secret. */

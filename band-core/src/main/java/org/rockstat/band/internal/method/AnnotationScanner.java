@@ -215,16 +215,18 @@ final class AnnotationScanner {
             Parameter p = parameters[i];
             Where where = Where.parameter(method, p.getName());
             if (settingsOnly) {
-                if (p.getType() != Settings.class) {
+                if (p.getType() != Settings.class && !sink.injected().containsKey(p.getType())) {
                     problems.add("Unsupported parameter type " + p.getType().getSimpleName() + " in " + annotation, where,
-                            annotation + " methods take no parameters, or a Settings");
+                            annotation + " methods take no parameters, or Settings" + (sink.injected().isEmpty() ? ""
+                                    : sink.injected().keySet().stream().map(Class::getSimpleName).sorted()
+                                            .reduce("", (a, b) -> a + ", " + b)));
                     ok = false;
                 }
-            } else if (!p.isNamePresent() && !ArgumentBinder.isInjected(p.getType())) {
+            } else if (!p.isNamePresent() && !ArgumentBinder.isInjected(p.getType(), sink.injected())) {
                 problems.add("Parameter names missing", where,
                         "compile with -parameters (maven-compiler-plugin: <parameters>true</parameters>)");
                 ok = false;
-            } else if (!ArgumentBinder.isInjected(p.getType()) && !BindableTypes.isBindable(p.getParameterizedType())) {
+            } else if (!ArgumentBinder.isInjected(p.getType(), sink.injected()) && !BindableTypes.isBindable(p.getParameterizedType())) {
                 problems.add("Unsupported parameter type " + p.getParameterizedType().getTypeName()
                                 .replace("java.lang.", "").replace("java.util.", "").replace("java.io.", ""), where,
                         "use a JSON type (String, number, boolean, List, Map, record or POJO, JsonNode), "
@@ -232,7 +234,7 @@ final class AnnotationScanner {
                 ok = false;
             }
             if (ok) {
-                binders[i] = ArgumentBinder.forParameter(p, settings);
+                binders[i] = ArgumentBinder.forParameter(p, settings, sink.injected());
             }
         }
         return ok ? binders : null;

@@ -9,6 +9,7 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.rockstat.band.config.Settings;
 import org.rockstat.band.internal.json.Json;
 import org.rockstat.band.rpc.Call;
@@ -27,8 +28,12 @@ interface ArgumentBinder {
     Object bind(Call call);
 
     /** What kind of parameter this is, decided once from its declared type. */
-    static ArgumentBinder forParameter(Parameter parameter, Settings settings) {
+    static ArgumentBinder forParameter(Parameter parameter, Settings settings, Map<Class<?>, Supplier<?>> injected) {
         Class<?> raw = parameter.getType();
+        Supplier<?> supplier = injected.get(raw);
+        if (supplier != null) {
+            return call -> supplier.get();
+        }
         if (raw == Params.class) {
             return Call::params;
         }
@@ -53,8 +58,8 @@ interface ArgumentBinder {
     }
 
     /** True for parameter types that are not read from params. */
-    static boolean isInjected(Class<?> raw) {
-        return raw == Params.class || raw == CallContext.class || raw == Event.class || raw == Call.class
+    static boolean isInjected(Class<?> raw, Map<Class<?>, Supplier<?>> injected) {
+        return injected.containsKey(raw) || raw == Params.class || raw == CallContext.class || raw == Event.class || raw == Call.class
                 || raw == Settings.class || Map.class.isAssignableFrom(raw);
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.rockstat.band.config.Settings;
 import org.rockstat.band.internal.problem.Problems;
 import org.rockstat.band.internal.problem.Problems.Where;
@@ -172,9 +173,23 @@ public final class ServiceModel {
         private final List<MethodDef> listeners = new ArrayList<>();
         private final List<Object> registerOrder = new ArrayList<>();
         private final List<JobDef> jobs = new ArrayList<>();
+        private final Map<Class<?>, Supplier<?>> injected = new LinkedHashMap<>();
 
         private Builder(Settings settings) {
             this.settings = settings;
+        }
+
+        /**
+         * Makes parameters of {@code type} receive {@code supplier.get()} on each call (the
+         * runtime registers its {@code RpcClient} this way). Call before {@link #service(Object)}.
+         */
+        public <T> Builder inject(Class<T> type, Supplier<? extends T> supplier) {
+            injected.put(type, supplier);
+            return this;
+        }
+
+        Map<Class<?>, Supplier<?>> injected() {
+            return injected;
         }
 
         /**

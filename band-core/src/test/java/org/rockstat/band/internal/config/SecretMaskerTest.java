@@ -67,6 +67,7 @@ class SecretMaskerTest {
         assertThat(SecretMasker.maskText("redis://band:pw@h:1 and rediss://x:y@h2"))
                 .isEqualTo("redis://band:***@h:1 and rediss://x:***@h2");
         assertThat(SecretMasker.maskText("redis://localhost:6379")).isEqualTo("redis://localhost:6379");
+        assertThat(SecretMasker.maskText("rediss://pw@host:6380/2")).isEqualTo("rediss://***@host:6380/2");
         assertThat(SecretMasker.maskText(null)).isNull();
     }
 

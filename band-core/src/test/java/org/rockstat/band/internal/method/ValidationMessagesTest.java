@@ -104,7 +104,7 @@ class ValidationMessagesTest {
                 "Unsupported parameter type Thread for method BadParams.thread (parameter 't'): use a JSON type"
                         + " (String, number, boolean, List, Map, record or POJO, JsonNode), Params, Event, CallContext or Settings",
                 "Unsupported parameter type String in @Worker for method BadParams.work (parameter 'x'):"
-                        + " @Worker methods take no parameters, or a Settings");
+                        + " @Worker methods take no parameters, or Settings");
     }
 
     public static final class Visibility {

@@ -24,6 +24,12 @@ public final class Logging {
     static final String APPENDER_NAME = "CONSOLE";
     /** Libraries that are noisy at INFO and below. */
     static final List<String> CHATTY_LIBRARIES = List.of("io.netty", "io.lettuce", "reactor");
+    /**
+     * Lettuce's reconnect machinery logs every attempt; Band's transport logs each change of the
+     * connection's state once, so these stay quiet unless debugging.
+     */
+    static final List<String> RECONNECT_LOGGERS = List.of(
+            "io.lettuce.core.protocol.ConnectionWatchdog", "io.lettuce.core.protocol.ReconnectionHandler");
 
     /** The bad LOG_LEVEL of the last configuration, so configuring twice from one env warns once. */
     private static final AtomicReference<String> warnedLevel = new AtomicReference<>();
@@ -87,6 +93,7 @@ public final class Logging {
         root.addAppender(appender);
         if (settings.quietLibraries()) {
             CHATTY_LIBRARIES.forEach(name -> context.getLogger(name).setLevel(Level.WARN));
+            RECONNECT_LOGGERS.forEach(name -> context.getLogger(name).setLevel(Level.ERROR));
         }
 
         String invalid = settings.invalidLevel();

@@ -122,11 +122,7 @@ final class EndpointClient implements RpcClient {
     }
 
     private static void fail(PendingCall call, RpcException error) {
-        if (call instanceof PendingCall.Single single) {
-            single.future().completeExceptionally(error);
-        } else if (call instanceof PendingCall.Gather gather) {
-            gather.future().completeExceptionally(error);
-        }
+        call.fail(error);
     }
 
     /** Refuses new calls; the endpoint aborts the pending ones. */

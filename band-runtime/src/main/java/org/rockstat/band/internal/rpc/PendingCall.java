@@ -9,8 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A request waiting for its response(s). Each subtype decides when it is done; the table
- * ({@link PendingCalls}) removes it as soon as its future completes, whatever completed it.
+ * A request waiting for its response(s). Each subtype decides when it is done; whatever ends it
+ * first runs the release hook ({@link PendingCalls} removes the entry there) and only then
+ * completes the caller's future, so a caller that sees the result never sees the entry.
  */
 abstract sealed class PendingCall permits PendingCall.Single, PendingCall.Gather {
     private static final Logger log = LoggerFactory.getLogger(PendingCall.class);
@@ -20,12 +21,28 @@ abstract sealed class PendingCall permits PendingCall.Single, PendingCall.Gather
     final String method;
     final long timeoutMillis;
 
+    private volatile Runnable release = () -> { };
+
     PendingCall(String id, String service, String method, long timeoutMillis) {
         this.id = id;
         this.service = service;
         this.method = method;
         this.timeoutMillis = timeoutMillis;
     }
+
+    /** What to do just before the caller's future completes (set by the table). */
+    void onRelease(Runnable hook) {
+        this.release = hook;
+    }
+
+    /** Releases the entry, then completes the future. */
+    final void settle(Runnable completion) {
+        release.run();
+        completion.run();
+    }
+
+    /** Fails the call (before or after it was registered). */
+    abstract void fail(RpcException error);
 
     /** A response with this call's id arrived. */
     abstract void onResponse(Envelope response);
@@ -50,22 +67,27 @@ abstract sealed class PendingCall permits PendingCall.Single, PendingCall.Gather
         @Override
         void onResponse(Envelope response) {
             if (response.error() != null) {
-                future.completeExceptionally(ResultDecoder.error(service, method, response.error()));
+                fail(ResultDecoder.error(service, method, response.error()));
             } else {
-                future.complete(ResultDecoder.decode(response.result()));
+                Object value = ResultDecoder.decode(response.result());
+                settle(() -> future.complete(value));
             }
         }
 
         @Override
         void expire() {
-            future.completeExceptionally(new RpcException(RpcException.TIMEOUT,
+            fail(new RpcException(RpcException.TIMEOUT,
                     "Call " + service + "." + method + " timed out after " + timeoutMillis + " ms"));
         }
 
         @Override
         void abort(String why) {
-            future.completeExceptionally(new RpcException(RpcException.UNAVAILABLE,
-                    "Call " + service + "." + method + " failed: " + why));
+            fail(new RpcException(RpcException.UNAVAILABLE, "Call " + service + "." + method + " failed: " + why));
+        }
+
+        @Override
+        void fail(RpcException error) {
+            settle(() -> future.completeExceptionally(error));
         }
 
         @Override
@@ -121,7 +143,13 @@ abstract sealed class PendingCall permits PendingCall.Single, PendingCall.Gather
         }
 
         private synchronized void finish() {
-            future.complete(java.util.Collections.unmodifiableMap(new LinkedHashMap<>(results)));
+            Map<String, Object> collected = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(results));
+            settle(() -> future.complete(collected));
+        }
+
+        @Override
+        void fail(RpcException error) {
+            settle(() -> future.completeExceptionally(error));
         }
 
         @Override

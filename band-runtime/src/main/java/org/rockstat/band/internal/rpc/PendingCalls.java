@@ -7,6 +7,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,19 +27,20 @@ final class PendingCalls {
 
     /** Adds a call and starts its timeout. */
     void add(PendingCall call) {
-        table.put(call.id, call);
-        ScheduledFuture<?> timeout;
-        try {
-            timeout = timer.schedule(call::expire, call.timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
+        AtomicReference<ScheduledFuture<?>> timeout = new AtomicReference<>();
+        call.onRelease(() -> {
             table.remove(call.id, call);
-            call.abort("service is shutting down");
-            return;
-        }
-        call.future().whenComplete((value, error) -> {
-            timeout.cancel(false);
-            table.remove(call.id, call);
+            ScheduledFuture<?> scheduled = timeout.get();
+            if (scheduled != null) {
+                scheduled.cancel(false);
+            }
         });
+        table.put(call.id, call);
+        try {
+            timeout.set(timer.schedule(call::expire, call.timeoutMillis, TimeUnit.MILLISECONDS));
+        } catch (RejectedExecutionException e) {
+            call.abort("service is shutting down");
+        }
     }
 
     /** Routes a response to its call; responses for ids not waited for are ignored. */

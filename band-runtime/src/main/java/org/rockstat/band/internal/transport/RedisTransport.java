@@ -1,5 +1,7 @@
 package org.rockstat.band.internal.transport;
 
+import org.rockstat.band.internal.config.SecretMasker;
+
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
@@ -74,7 +76,7 @@ public final class RedisTransport implements Transport {
      * @throws IllegalArgumentException when the DSN cannot be parsed
      */
     public RedisTransport(String dsn) {
-        this.maskedDsn = Dsn.mask(dsn);
+        this.maskedDsn = SecretMasker.maskText(dsn);
         try {
             this.uri = RedisURI.create(dsn.trim());
         } catch (RuntimeException e) {

@@ -1,5 +1,7 @@
 package org.rockstat.band.internal.transport;
 
+import org.rockstat.band.internal.config.SecretMasker;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
@@ -32,10 +34,10 @@ class TransportsTest {
 
     @Test
     void masksEveryDsnForm() {
-        assertThat(Dsn.mask("redis://127.0.0.1:6379/0")).isEqualTo("redis://127.0.0.1:6379/0");
-        assertThat(Dsn.mask("redis://user:pw@host:6379")).isEqualTo("redis://user:***@host:6379");
-        assertThat(Dsn.mask("redis://:pw@host")).isEqualTo("redis://:***@host");
-        assertThat(Dsn.mask("rediss://pw@host:6380/2")).isEqualTo("rediss://***@host:6380/2");
+        assertThat(SecretMasker.maskText("redis://127.0.0.1:6379/0")).isEqualTo("redis://127.0.0.1:6379/0");
+        assertThat(SecretMasker.maskText("redis://user:pw@host:6379")).isEqualTo("redis://user:***@host:6379");
+        assertThat(SecretMasker.maskText("redis://:pw@host")).isEqualTo("redis://:***@host");
+        assertThat(SecretMasker.maskText("rediss://pw@host:6380/2")).isEqualTo("rediss://***@host:6380/2");
         assertThat(Dsn.isMemory("")).isTrue();
         assertThat(Dsn.isMemory("memory://")).isTrue();
         assertThat(Dsn.isMemory("redis://x")).isFalse();
