@@ -14,7 +14,7 @@ export JAVA_HOME
 export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN := $(shell command -v mvn 2>/dev/null)
 
-.PHONY: help start-dev test package install clean check-maven
+.PHONY: help start-dev test package install clean check-maven example-jar example-test
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -23,11 +23,17 @@ check-maven:
 	@if [ -z "$(MVN)" ]; then \
 	  echo "Maven 3.8+ is needed and 'mvn' is not on PATH: install it (apt-get install maven) or add it to PATH." >&2; exit 1; fi
 
-start-dev: check-maven
-	@if [ ! -d band-examples/$(SERVICE) ]; then \
-	  echo "No example '$(SERVICE)': choose one of: $$(ls band-examples | grep -v pom.xml | tr '\n' ' ')" >&2; exit 1; fi
-	$(MVN) $(MVN_FLAGS) -q -pl band-examples/$(SERVICE) -am package -DskipTests
+start-dev: example-jar
 	cd band-examples/$(SERVICE) && ./start_dev
+
+# the jar of one example and the Band modules it needs (used by each example's own Makefile too)
+example-jar: check-maven
+	@if [ ! -f band-examples/$(SERVICE)/pom.xml ]; then \
+	  echo "No example '$(SERVICE)': choose one of: $$(ls band-examples | grep -v pom.xml | tr '\n' ' ')" >&2; exit 1; fi
+	$(MVN) $(MVN_FLAGS) -q -pl band-examples/$(SERVICE) -am install -DskipTests
+
+example-test: example-jar
+	$(MVN) $(MVN_FLAGS) -pl band-examples/$(SERVICE) verify
 
 test: check-maven
 	$(MVN) $(MVN_FLAGS) verify

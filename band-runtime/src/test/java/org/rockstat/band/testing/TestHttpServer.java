@@ -42,28 +42,28 @@ import org.rockstat.band.rpc.MethodSpec;
  * }
  * }</pre>
  */
-public final class TestHttpServer implements AutoCloseable {
+public final class TestHttpServer extends HttpProbe {
     private final HttpServer server;
     private final Dispatcher dispatcher;
     private final ServiceModel model;
-    private final URI baseUri;
-    private final HttpClient client;
 
-    private TestHttpServer(ServiceModel model, Settings settings, HttpOptions options) {
+    private TestHttpServer(ServiceModel model, Dispatcher dispatcher, HttpServer server, int port) {
+        super(URI.create("http://127.0.0.1:" + port));
         this.model = model;
-        this.dispatcher = new Dispatcher(model, new ServiceStatus(settings.name(), model, Clock.systemUTC()),
+        this.dispatcher = dispatcher;
+        this.server = server;
+    }
+
+    private static TestHttpServer start(ServiceModel model, Settings settings, HttpOptions options) {
+        Dispatcher dispatcher = new Dispatcher(model, new ServiceStatus(settings.name(), model, Clock.systemUTC()),
                 Dispatcher.DEFAULT_MAX_IN_FLIGHT);
-        this.server = new HttpServer(dispatcher, model.httpRoutes(), options);
-        int port;
+        HttpServer server = new HttpServer(dispatcher, model.httpRoutes(), options);
         try {
-            port = server.start("127.0.0.1", 0);
+            return new TestHttpServer(model, dispatcher, server, server.start("127.0.0.1", 0));
         } catch (RuntimeException e) {
             dispatcher.close();
             throw e;
         }
-        this.baseUri = URI.create("http://127.0.0.1:" + port);
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /** A server over annotated service instances (or classes with static methods), default options. */
@@ -80,67 +80,9 @@ public final class TestHttpServer implements AutoCloseable {
         return new Builder();
     }
 
-    /** {@code http://127.0.0.1:<port>}. */
-    public URI baseUri() {
-        return baseUri;
-    }
-
-    /** The absolute URI of a path ({@code /hello?x=1}). */
-    public URI uri(String path) {
-        return baseUri.resolve(path);
-    }
-
     /** The model served. */
     public ServiceModel model() {
         return model;
-    }
-
-    /** The HTTP/1.1 client the helpers use, for requests they do not cover. */
-    public HttpClient client() {
-        return client;
-    }
-
-    /** {@code GET path}. */
-    public Result get(String path) {
-        return send(request(path).GET().build());
-    }
-
-    /** {@code GET path} with extra headers (name, value, name, value...). */
-    public Result get(String path, String... headers) {
-        return send(request(path).headers(headers).GET().build());
-    }
-
-    /** {@code POST path} with a JSON body. */
-    public Result post(String path, String json) {
-        return send(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
-    }
-
-    /** {@code POST path} with a form body ({@code application/x-www-form-urlencoded}). */
-    public Result postForm(String path, Map<String, String> form) {
-        String body = form.entrySet().stream()
-                .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
-                .collect(Collectors.joining("&"));
-        return send(request(path).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
-    }
-
-    /** A request builder for {@code path} with a 10 s timeout. */
-    public HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10));
-    }
-
-    /** Sends any request with this server's client. */
-    public Result send(HttpRequest request) {
-        try {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Result(response.statusCode(), response.headers(), response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while calling " + request.uri(), e);
-        }
     }
 
     /** Stops the server and the dispatcher. */
@@ -150,34 +92,7 @@ public final class TestHttpServer implements AutoCloseable {
             server.stop();
         } finally {
             dispatcher.close();
-            client.shutdownNow();
-        }
-    }
-
-    private static String enc(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    /**
-     * One answer.
-     *
-     * @param status  HTTP status
-     * @param headers response headers
-     * @param body    body as UTF-8 text
-     */
-    public record Result(int status, HttpHeaders headers, String body) {
-        /** The body parsed as JSON. */
-        public JsonNode bodyJson() {
-            try {
-                return Json.mapper().readTree(body);
-            } catch (IOException e) {
-                throw new AssertionError("Body is not JSON: " + body, e);
-            }
-        }
-
-        /** The first value of a header, or {@code null}. */
-        public String header(String name) {
-            return headers.firstValue(name).orElse(null);
+            super.close();
         }
     }
 
@@ -221,7 +136,7 @@ public final class TestHttpServer implements AutoCloseable {
             ServiceModel.Builder model = ServiceModel.builder(s);
             services.forEach(model::service);
             methods.forEach(m -> model.method(m.getKey(), m.getValue()));
-            return new TestHttpServer(model.build(), s, options == null ? HttpOptions.from(s) : options);
+            return TestHttpServer.start(model.build(), s, options == null ? HttpOptions.from(s) : options);
         }
     }
 }
