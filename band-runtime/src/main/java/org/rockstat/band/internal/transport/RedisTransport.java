@@ -43,6 +43,12 @@ import org.slf4j.LoggerFactory;
  * every channel. Publishing while disconnected fails at once. The state is logged once per
  * change ({@code Redis connected}, {@code Redis connection to ... lost; retrying}) with the
  * password masked.
+ *
+ * <p>The state is read from the connections themselves ({@link StatefulConnection#isOpen()} of
+ * both), re-evaluated after every Lettuce connect/disconnect event and once both connections
+ * exist; the events only say "look again", they are not the state. The first subscribe completes
+ * only once the channels are subscribed <em>and</em> the transport counts as connected, so a
+ * caller that waited for it can publish at once.
  */
 public final class RedisTransport implements Transport {
     private static final Logger log = LoggerFactory.getLogger(RedisTransport.class);
@@ -56,7 +62,6 @@ public final class RedisTransport implements Transport {
     private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Void> firstSubscribe = new CompletableFuture<>();
-    private final Set<Object> active = ConcurrentHashMap.newKeySet();
     private final ThreadFactory deliveryThreads = Thread.ofVirtual().name("band-rpc-in-", 0).factory();
     private final ExecutorService stateEvents = Executors.newSingleThreadExecutor(
             Thread.ofVirtual().name("band-redis-state").factory());
@@ -67,6 +72,7 @@ public final class RedisTransport implements Transport {
     private volatile boolean closed;
     private boolean connected;
     private boolean everConnected;
+    private boolean subscribedOnce;
     private Thread connector;
 
     /**
@@ -129,15 +135,36 @@ public final class RedisTransport implements Transport {
         channels.addAll(newChannels);
         StatefulRedisPubSubConnection<String, String> connection = sub;
         if (connection != null && connection.isOpen()) {
-            connection.async().subscribe(newChannels.toArray(String[]::new)).whenComplete((ok, error) -> {
+            subscribeAsync(connection, newChannels);
+        }
+        // otherwise connectLoop, or the pub/sub connection's next connect event, subscribes them
+        return firstSubscribe;
+    }
+
+    private void subscribeAsync(StatefulRedisPubSubConnection<String, String> connection, Set<String> toSubscribe) {
+        try {
+            connection.async().subscribe(toSubscribe.toArray(String[]::new)).whenComplete((ok, error) -> {
                 if (error == null) {
-                    firstSubscribe.complete(null);
-                } else {
-                    log.warn("Subscribing {} on {} failed: {}; retried on reconnect", newChannels, maskedDsn, error.getMessage());
+                    subscribed();
+                } else if (!closed) {
+                    log.warn("Subscribing {} on {} failed: {}; retried on reconnect", toSubscribe, maskedDsn, error.getMessage());
                 }
             });
+        } catch (RuntimeException e) {
+            log.warn("Subscribing {} on {} failed: {}; retried on reconnect", toSubscribe, maskedDsn, e.getMessage());
         }
-        return firstSubscribe;
+    }
+
+    /** The channels are subscribed: the first subscribe completes as soon as we count as connected. */
+    private void subscribed() {
+        boolean ready;
+        synchronized (stateLock) {
+            subscribedOnce = true;
+            ready = connected;
+        }
+        if (ready) {
+            firstSubscribe.complete(null);
+        }
     }
 
     @Override
@@ -183,12 +210,11 @@ public final class RedisTransport implements Transport {
                 if (subscribing) {
                     sub.async().subscribe(channels.toArray(String[]::new)).get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 }
-                // Lettuce may report the connect events a little after connect() returned
-                markActiveIfOpen(sub);
-                markActiveIfOpen(pub);
+                // Lettuce fires the connect events before connect() returns, i.e. before sub and
+                // pub are set: look at both connections now that they are
                 updateState();
                 if (subscribing) {
-                    firstSubscribe.complete(null);
+                    subscribed();
                 }
                 break;
             } catch (InterruptedException e) {
@@ -214,20 +240,18 @@ public final class RedisTransport implements Transport {
         }
     }
 
-    private void markActiveIfOpen(StatefulConnection<?, ?> connection) {
-        if (connection.isOpen()) {
-            active.add(connection);
-        }
-    }
-
+    /**
+     * Re-reads the state from both connections. Lettuce marks a connection open or not before it
+     * fires the matching event, so the last call after any change sees the truth.
+     */
     private void updateState() {
         boolean now;
         boolean changed;
+        boolean ready;
         synchronized (stateLock) {
-            var s = sub;
-            var p = pub;
-            now = !closed && s != null && p != null && active.contains(s) && active.contains(p);
+            now = !closed && isOpen(sub) && isOpen(pub);
             changed = now != connected;
+            ready = now && subscribedOnce;
             connected = now;
             if (changed && !closed) {
                 if (now) {
@@ -238,6 +262,9 @@ public final class RedisTransport implements Transport {
                 }
             }
         }
+        if (ready) {
+            firstSubscribe.complete(null);
+        }
         if (changed && !closed) {
             stateEvents.execute(() -> connectionListeners.forEach(l -> {
                 try {
@@ -247,6 +274,10 @@ public final class RedisTransport implements Transport {
                 }
             }));
         }
+    }
+
+    private static boolean isOpen(StatefulConnection<?, ?> connection) {
+        return connection != null && connection.isOpen();
     }
 
     @Override
@@ -292,13 +323,17 @@ public final class RedisTransport implements Transport {
     private final class StateListener implements RedisConnectionStateListener {
         @Override
         public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-            active.add(connection);
+            StatefulRedisPubSubConnection<String, String> subscriber = sub;
+            if (connection == subscriber && !closed && !firstSubscribe.isDone() && !channels.isEmpty()) {
+                // the first subscribe has not gone through yet (it failed, or came while
+                // disconnected), so Lettuce does not know these channels to resubscribe them
+                subscribeAsync(subscriber, Set.copyOf(channels));
+            }
             updateState();
         }
 
         @Override
         public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-            active.remove(connection);
             updateState();
         }
     }
