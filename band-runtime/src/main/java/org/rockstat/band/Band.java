@@ -227,7 +227,7 @@ public final class Band implements AutoCloseable {
             stop();
             throw e;
         }
-        log.info("Service '{}' ready in {} ms: HTTP on {}:{}, {} on channels {}; {} methods, {} listeners, {} workers, {} tasks",
+        log.info("Service '{}' ready in {} ms: HTTP on {}:{}, {} on channels {}; methods: {}, listeners: {}, workers: {}, tasks: {}",
                 settings.name(), (System.nanoTime() - begin) / 1_000_000, listenHost(), httpPort,
                 rpc.transportDescription(), rpc.channels(), model.methods().size(), model.listeners().size(),
                 model.workers().size(), model.tasks().size());

@@ -292,22 +292,26 @@ public final class RedisTransport implements Transport {
                 connector.interrupt();
             }
         }
-        closeConnections();
+        try {
+            // let both closes finish, so the client's shutdown does not close them again (and warn)
+            closeConnections().get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.debug("Closing the Redis connections: {}", e.toString());
+        }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS);
         stateEvents.shutdown();
         firstSubscribe.completeExceptionally(new RpcException(RpcException.UNAVAILABLE, "transport closed"));
     }
 
-    private void closeConnections() {
+    private CompletableFuture<Void> closeConnections() {
         var s = sub;
         var p = pub;
-        if (s != null) {
-            s.closeAsync();
-        }
-        if (p != null) {
-            p.closeAsync();
-        }
+        return CompletableFuture.allOf(
+                s == null ? CompletableFuture.completedFuture(null) : s.closeAsync(),
+                p == null ? CompletableFuture.completedFuture(null) : p.closeAsync());
     }
 
     private static String reason(Throwable e) {
