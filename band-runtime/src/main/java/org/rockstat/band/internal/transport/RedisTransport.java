@@ -71,6 +71,8 @@ public final class RedisTransport implements Transport {
     private volatile StatefulRedisConnection<String, String> pub;
     private volatile boolean closed;
     private boolean connected;
+    private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>> closing =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private boolean everConnected;
     private boolean subscribedOnce;
     private Thread connector;
@@ -306,12 +308,23 @@ public final class RedisTransport implements Transport {
         firstSubscribe.completeExceptionally(new RpcException(RpcException.UNAVAILABLE, "transport closed"));
     }
 
+    /**
+     * Closes both connections once: close() and a connect loop that notices the close may both
+     * get here, and Lettuce warns about a second close. Whatever opens after this, the client's
+     * shutdown closes.
+     */
     private CompletableFuture<Void> closeConnections() {
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        if (!closing.compareAndSet(null, mine)) {
+            return closing.get();
+        }
         var s = sub;
         var p = pub;
-        return CompletableFuture.allOf(
+        CompletableFuture.allOf(
                 s == null ? CompletableFuture.completedFuture(null) : s.closeAsync(),
-                p == null ? CompletableFuture.completedFuture(null) : p.closeAsync());
+                p == null ? CompletableFuture.completedFuture(null) : p.closeAsync())
+                .whenComplete((ok, error) -> mine.complete(null));
+        return mine;
     }
 
     private static String reason(Throwable e) {
