@@ -1,5 +1,6 @@
 package org.rockstat.band;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,11 +14,13 @@ import java.util.stream.Collectors;
 import org.rockstat.band.config.ConfigurationException;
 import org.rockstat.band.config.Settings;
 import org.rockstat.band.internal.config.ConfigLoader;
+import org.rockstat.band.internal.config.DeepMerge;
 import org.rockstat.band.internal.config.LoadedConfig;
 import org.rockstat.band.internal.dispatch.Dispatcher;
 import org.rockstat.band.internal.dispatch.ServiceStatus;
 import org.rockstat.band.internal.http.HttpOptions;
 import org.rockstat.band.internal.http.HttpServer;
+import org.rockstat.band.internal.json.Json;
 import org.rockstat.band.internal.lifecycle.Lifecycle;
 import org.rockstat.band.internal.logging.Logging;
 import org.rockstat.band.internal.method.ServiceModel;
@@ -137,8 +140,19 @@ public final class Band implements AutoCloseable {
 
     /** A service configured from the files in {@code directory} and the given environment. */
     public static Band create(Path directory, Map<String, String> environment) {
+        return create(directory, environment, Map.of());
+    }
+
+    /**
+     * A service configured from the files in {@code directory} and the given environment, with
+     * {@code overrides} deep-merged over them as a last {@code custom.yml} would be (tests pin
+     * {@code listen} or shorten intervals this way).
+     */
+    public static Band create(Path directory, Map<String, String> environment, Map<String, ?> overrides) {
         LoadedConfig config = ConfigLoader.load(directory, environment);
-        return new Band(config.settings(), config.env(), config.files());
+        Settings settings = overrides.isEmpty() ? config.settings()
+                : new Settings(DeepMerge.merge(config.settings().tree(), (ObjectNode) Json.tree(overrides)));
+        return new Band(settings, config.env(), config.files());
     }
 
     /** A service over already loaded settings, e.g. {@code Settings.of(Map.of("name", "t", "listen", "127.0.0.1:0"))}. */

@@ -12,6 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class MemoryBus {
     private static final MemoryBus SHARED = new MemoryBus();
+    private static final java.util.concurrent.ConcurrentMap<String, MemoryBus> NAMED =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Map<String, List<MemoryTransport>> subscribers = new ConcurrentHashMap<>();
 
@@ -19,7 +21,15 @@ public final class MemoryBus {
     public MemoryBus() {
     }
 
-    /** The JVM-wide bus. */
+    /**
+     * The bus called {@code name} ({@code redis_dsn: memory://name}); the empty name is the shared
+     * bus. Separate names keep services of separate tests in one JVM apart.
+     */
+    public static MemoryBus named(String name) {
+        return name == null || name.isEmpty() ? SHARED : NAMED.computeIfAbsent(name, n -> new MemoryBus());
+    }
+
+    /** The JVM-wide bus ({@code memory://} or no {@code redis_dsn}). */
     public static MemoryBus shared() {
         return SHARED;
     }

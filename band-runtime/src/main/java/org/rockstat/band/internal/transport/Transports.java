@@ -17,7 +17,8 @@ public final class Transports {
             return new MemoryTransport(MemoryBus.shared(), "no redis_dsn set");
         }
         if (Dsn.isMemory(dsn)) {
-            return new MemoryTransport(MemoryBus.shared(), "redis_dsn is " + dsn.trim());
+            String bus = dsn.trim().substring("memory:".length()).replaceFirst("^//", "");
+            return new MemoryTransport(MemoryBus.named(bus), "redis_dsn is " + dsn.trim());
         }
         return new RedisTransport(dsn).start();
     }

@@ -4,37 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.rockstat.band.Band;
-import org.rockstat.band.config.Settings;
-import org.rockstat.band.internal.json.Json;
-import org.rockstat.band.internal.method.ServiceModel;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.rockstat.band.rpc.Response;
+import org.rockstat.band.testkit.BandServiceExtension;
 import org.rockstat.band.testing.HttpProbe;
 import org.rockstat.band.testing.HttpProbe.Result;
 
 /** The debug example: every result type over HTTP, and its register. */
 class DebugServiceTest {
-    private static Band band;
+    @RegisterExtension
+    static final BandServiceExtension band = BandServiceExtension.of(new DebugService()).config(Path.of(""));
+
     private static HttpProbe http;
 
     @BeforeAll
-    static void start() {
-        band = Band.create(Path.of(""), Map.of("HOST", "127.0.0.1", "PORT", "0")).service(new DebugService()).start();
-        http = HttpProbe.local(band.httpPort());
-    }
-
-    @AfterAll
-    static void stop() {
-        http.close();
-        band.close();
+    static void http() {
+        http = band.http();
     }
 
     @Test
     void registerListsEveryHandlerWithItsOptions() {
-        ServiceModel model = ServiceModel.builder(Settings.of(Map.of("name", "debug"))).service(new DebugService()).build();
-        assertThat(Json.write(model.register())).isEqualTo("["
+        assertThat(band.director().registerJson()).isEqualTo("["
                 + "{\"method\":\"alias\",\"role\":\"handler\",\"options\":{\"alias\":\"secret\"}},"
                 + "{\"method\":\"again\",\"role\":\"handler\",\"options\":{\"alias\":\"secret\"}},"
                 + "{\"method\":\"data\",\"role\":\"handler\",\"options\":{}},"
@@ -68,6 +60,20 @@ class DebugServiceTest {
         Result red = http.send(http.request("/red").GET().build());
         assertThat(red.status()).isEqualTo(302);
         assertThat(red.header("Location")).isEqualTo("https://ya.ru");
+    }
+
+    @Test
+    void frontRoutesByNameAliasAndWildcard() {
+        assertThat(band.front().event("debug", "test1").call()).isNull();
+        Object echoed = band.front().event("debug", "data").data("q", "1").call();
+        assertThat(echoed).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("key", "in.gen.debug.data").containsEntry("data", Map.of("q", "1"));
+        assertThat(band.front().event("debug", "err").call()).isEqualTo(Response.error("Some err"));
+        assertThat(band.front().event("debug", "pix").call()).isEqualTo(Response.pixel());
+        assertThat(band.front().event("debug", "red").call()).isEqualTo(Response.redirect("https://ya.ru"));
+        assertThat(band.front().event("secret", "alias").call()).isEqualTo(Map.of("message", "you are catch me!"));
+        assertThat(band.front().event("secret", "again").call()).isEqualTo(Map.of("message", "again!"));
+        assertThat(band.front().event("test_go", "anything").call()).isEqualTo(Map.of("name", "anything"));
     }
 
     @Test

@@ -3,52 +3,53 @@ package org.rockstat.band.examples.skeleton;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import org.assertj.core.api.InstanceOfAssertFactories;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.rockstat.band.Band;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.rockstat.band.config.Settings;
-import org.rockstat.band.internal.json.Json;
-import org.rockstat.band.internal.method.ServiceModel;
-import org.rockstat.band.testing.HttpProbe;
+import org.rockstat.band.testkit.BandServiceExtension;
 
-/** The skeleton example, run from its own config.yaml and over HTTP. */
+/** The skeleton example, run from its own config.yaml, called as front and director call it. */
 class SkeletonServiceTest {
-    private static final Map<String, String> ENV = Map.of("HOST", "127.0.0.1", "PORT", "0");
+    @RegisterExtension
+    static final BandServiceExtension band = BandServiceExtension.of(SkeletonService::new).config(Path.of(""));
 
     @Test
     void registersTwoHandlers() {
-        Settings settings = Settings.of(Map.of("name", "skeleton"));
-        ServiceModel model = ServiceModel.builder(settings).service(new SkeletonService(settings)).build();
-        assertThat(Json.write(model.register())).isEqualTo("["
+        assertThat(band.settings().name()).isEqualTo("skeleton");
+        assertThat(band.director().registerJson()).isEqualTo("["
                 + "{\"method\":\"main\",\"role\":\"handler\",\"options\":{}},"
                 + "{\"method\":\"tick\",\"role\":\"handler\",\"options\":{}}]");
     }
 
     @Test
-    void servesItsStateFromConfigYamlAndCountsTicks() {
-        try (Band band = Band.create(Path.of(""), ENV).service(SkeletonService::new).start();
-             HttpProbe http = HttpProbe.local(band.httpPort())) {
-            assertThat(band.settings().name()).isEqualTo("skeleton");
-            await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/main").bodyJson().path("loaded").asBoolean());
-            assertThat(http.get("/main").body()).isEqualTo("{\"counter\":0,\"loaded\":true,\"loop\":0}");
-            assertThat(http.get("/tick").body()).isEqualTo("{\"counter\":1}");
-            assertThat(http.post("/tick", "{}").body()).isEqualTo("{\"counter\":2}");
-            assertThat(http.get("/main").bodyJson().path("counter").asLong()).isEqualTo(2);
-        }
+    void servesItsStateAndCountsTicks() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> band.http().get("/main").bodyJson().path("loaded").asBoolean());
+        assertThat(band.front().event("skeleton", "main").call()).isEqualTo(Map.of("counter", 0, "loaded", true, "loop", 0));
+        assertThat(band.front().event("skeleton", "tick").call()).isEqualTo(Map.of("counter", 1));
+        assertThat(band.http().post("/tick", "{}").body()).isEqualTo("{\"counter\":2}");
+        assertThat(band.http().get("/main").body()).isEqualTo("{\"counter\":2,\"loaded\":true,\"loop\":0}");
     }
 
-    @Test
-    void workerAdvancesTheLoopAndCleanupClearsLoaded() {
-        Settings settings = Settings.of(Map.of("name", "skeleton", "listen", "127.0.0.1:0",
-                "initial_counter_value", 40, "loop_interval", "20ms"));
-        SkeletonService service = new SkeletonService(settings);
-        try (Band band = Band.create(settings).service(service).start();
-             HttpProbe http = HttpProbe.local(band.httpPort())) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/main").bodyJson().path("loop").asLong() >= 3);
-            assertThat(http.get("/main").bodyJson().path("counter").asLong()).isEqualTo(40);
+    @Nested
+    class WithAShortLoop {
+        static final SkeletonService SERVICE = new SkeletonService(Settings.of(Map.of(
+                "initial_counter_value", 40, "loop_interval", "20ms")));
+        @RegisterExtension
+        static final BandServiceExtension fast = BandServiceExtension.of(SERVICE).setting("name", "skeleton");
+
+        @Test
+        void workerAdvancesTheLoopAndCleanupClearsLoaded() {
+            await().atMost(Duration.ofSeconds(10)).until(() -> SERVICE.main().loop() >= 3);
+            assertThat(fast.front().event("skeleton", "main").call())
+                    .asInstanceOf(InstanceOfAssertFactories.MAP).containsEntry("counter", 40).containsEntry("loaded", true);
+            fast.band().stop();
+            assertThat(SERVICE.main().loaded()).isFalse();
         }
-        assertThat(service.main().loaded()).isFalse();
     }
 }

@@ -1,6 +1,7 @@
 package org.rockstat.band.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -10,23 +11,9 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.rockstat.band.config.Settings;
-import org.rockstat.band.internal.dispatch.Dispatcher;
-import org.rockstat.band.internal.dispatch.ServiceStatus;
-import org.rockstat.band.internal.http.HttpOptions;
-import org.rockstat.band.internal.http.HttpServer;
-import org.rockstat.band.internal.json.Json;
-import org.rockstat.band.internal.method.ServiceModel;
-import org.rockstat.band.rpc.MethodHandler;
-import org.rockstat.band.rpc.MethodSpec;
 
 /**
  * A small HTTP/1.1 client bound to one service's base URI, for tests: {@code get}, {@code post}
@@ -38,6 +25,7 @@ import org.rockstat.band.rpc.MethodSpec;
  * }</pre>
  */
 public class HttpProbe implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final URI baseUri;
     private final HttpClient client;
 
@@ -126,7 +114,7 @@ public class HttpProbe implements AutoCloseable {
         /** The body parsed as JSON. */
         public JsonNode bodyJson() {
             try {
-                return Json.mapper().readTree(body);
+                return JSON.readTree(body);
             } catch (IOException e) {
                 throw new AssertionError("Body is not JSON: " + body, e);
             }

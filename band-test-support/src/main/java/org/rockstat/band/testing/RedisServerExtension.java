@@ -105,6 +105,11 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 
     @Override
     public void afterAll(ExtensionContext context) {
+        stop();
+    }
+
+    /** Kills the server for good and removes its log; for use outside JUnit's lifecycle. */
+    public synchronized void stop() {
         kill();
         if (log != null) {
             try {
