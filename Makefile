@@ -36,7 +36,7 @@ example-test: example-jar
 	$(MVN) $(MVN_FLAGS) -pl band-examples/$(SERVICE) verify
 
 test: check-maven
-	$(MVN) $(MVN_FLAGS) verify
+	$(MVN) $(MVN_FLAGS) install
 
 package: check-maven
 	$(MVN) $(MVN_FLAGS) package -DskipTests
