@@ -2,6 +2,7 @@
 #   make start-dev               run the skeleton example in the foreground
 #   make start-dev SERVICE=debug run another example (debug, uaparser, store_debug)
 #   make test                    run every test
+#   make install                 install the Band artifacts (with sources and Javadoc) locally
 SHELL := /bin/bash
 SERVICE ?= skeleton
 MVN_FLAGS ?= -B -ntp
@@ -41,8 +42,9 @@ test: check-maven
 package: check-maven
 	$(MVN) $(MVN_FLAGS) package -DskipTests
 
+# every artifact into the local repository, with sources and Javadoc jars as Maven Central wants them
 install: check-maven
-	$(MVN) $(MVN_FLAGS) install -DskipTests
+	$(MVN) $(MVN_FLAGS) install -DskipTests -Partifacts
 
 clean: check-maven
 	$(MVN) $(MVN_FLAGS) -q clean
