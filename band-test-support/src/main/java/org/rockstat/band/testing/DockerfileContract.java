@@ -97,11 +97,21 @@ public final class DockerfileContract {
             }
         }
         deleteQuietly(built);
+        java.util.Set<String> madeExecutable = new java.util.HashSet<>();
+        instructions.stream().filter(i -> i.stage() == last && i.keyword().equals("COPY")
+                        && i.args().matches("(?s).*--chmod=0?[1357]\\d\\d.*"))
+                .forEach(i -> List.of(i.args().split("\\s+")).stream().filter(p -> !p.startsWith("--"))
+                        .forEach(madeExecutable::add));
         instructions.stream().filter(i -> i.stage() == last && (i.keyword().equals("CMD") || i.keyword().equals("ENTRYPOINT")))
                 .forEach(i -> {
                     Matcher exec = Pattern.compile("\"\\./([^\"]+)\"").matcher(i.args());
-                    if (exec.find() && !Files.isExecutable(dir.resolve(exec.group(1)))) {
-                        problems.add(i.keyword() + " runs ./" + exec.group(1) + ", which is missing or not executable");
+                    if (exec.find()) {
+                        Path file = dir.resolve(exec.group(1));
+                        boolean runnable = Files.isExecutable(file)
+                                || Files.exists(file) && madeExecutable.contains(exec.group(1));
+                        if (!runnable) {
+                            problems.add(i.keyword() + " runs ./" + exec.group(1) + ", which is missing or not executable");
+                        }
                     }
                 });
     }
@@ -160,7 +170,9 @@ public final class DockerfileContract {
 
     private void run(String command, Path work) throws IOException {
         // the Band artifacts come from the local repository, as in the base image
-        ProcessBuilder builder = new ProcessBuilder("bash", "-c", command + " -ntp").directory(work.toFile())
+        String repo = System.getProperty("maven.repo.local");
+        String flags = " -ntp" + (repo == null || repo.isBlank() ? "" : " -Dmaven.repo.local=" + repo);
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c", command + flags).directory(work.toFile())
                 .redirectErrorStream(true).redirectOutput(work.resolve("build.log").toFile());
         Process process = builder.start();
         try {
@@ -168,9 +180,10 @@ public final class DockerfileContract {
                 process.destroyForcibly();
                 problems.add("RUN " + command + " did not finish within " + BUILD_DEADLINE.toMinutes() + " min");
             } else if (process.exitValue() != 0) {
-                List<String> log = Files.readAllLines(work.resolve("build.log"));
+                List<String> errors = Files.readAllLines(work.resolve("build.log")).stream()
+                        .filter(l -> l.startsWith("[ERROR]") && l.length() > 8).limit(3).toList();
                 problems.add("RUN " + command + " failed with " + process.exitValue() + " when built from the folder alone: "
-                        + String.join(" | ", log.subList(Math.max(0, log.size() - 8), log.size())));
+                        + String.join(" | ", errors));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
