@@ -33,14 +33,16 @@ import org.rockstat.band.internal.json.Json;
  */
 public final class BenchMain {
     /** The same flags for every peer JVM, raw or Band. */
-    static final List<String> PEER_JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xshare:auto");
+    static final List<String> PEER_JVM_FLAGS = Runtime.version().feature() >= 23
+            ? List.of("-XX:+UseSerialGC", "--sun-misc-unsafe-memory-access=allow")
+            : List.of("-XX:+UseSerialGC");
 
     /** How much of everything to do. */
     record Plan(String name, int rounds, int latencyCalls, long tpWarmupMs, long tpWindowMs, double httpWarmupS,
                 double httpWindowS, int startupRounds, int jmhRounds, int jmhWarmups, int jmhIterations,
                 long jmhIterationMs) {
         static final Plan FULL = new Plan("full", 3, 20_000, 2_000, 5_000, 2, 5, 5, 3, 3, 5, 1000);
-        static final Plan QUICK = new Plan("quick", 1, 3_000, 300, 1_000, 1, 1, 2, 1, 2, 3, 300);
+        static final Plan QUICK = new Plan("quick", 1, 3_000, 200, 600, 1, 1, 1, 1, 2, 2, 200);
     }
 
     private static final int[] IN_FLIGHT = {1, 16, 64, 256};
@@ -62,6 +64,12 @@ public final class BenchMain {
         System.exit(0);
     }
 
+    /** {@code BENCH_ONLY=rpc,http,dispatch,startup} runs a subset (for profiling); all by default. */
+    private static boolean selected(String pair) {
+        String only = System.getenv("BENCH_ONLY");
+        return only == null || only.isBlank() || List.of(only.split(",")).contains(pair);
+    }
+
     private Figure fig(String name, String unit, boolean higherIsBetter) {
         return figures.computeIfAbsent(name, n -> new Figure(n, unit, higherIsBetter));
     }
@@ -71,10 +79,16 @@ public final class BenchMain {
         System.out.printf("machine: %s%n", machine());
         try (RedisServer redis = new RedisServer()) {
             System.out.printf("redis: %s on port %d%n", redis.version(), redis.port);
-            rpcAndHttp(redis);
-            startup(redis);
+            if (selected("rpc") || selected("http")) {
+                rpcAndHttp(redis);
+            }
+            if (selected("startup")) {
+                startup(redis);
+            }
         }
-        dispatch();
+        if (selected("dispatch")) {
+            dispatch();
+        }
         print();
         write(out);
     }
@@ -86,12 +100,12 @@ public final class BenchMain {
              PeerProcess bandPeer = new PeerProcess("band", redis.dsn(), 0)) {
             int rawPort = rawPeer.awaitReady();
             int bandPort = bandPeer.awaitReady();
-            try (RpcPair rpc = new RpcPair(redis.dsn())) {
+            if (selected("rpc")) try (RpcPair rpc = new RpcPair(redis.dsn())) {
                 System.out.printf("%n[1] RPC over Redis: %d-byte request, %d sequential calls, windows %d ms after %d ms warm-up%n",
                         rpc.messageBytes(), plan.latencyCalls, plan.tpWindowMs, plan.tpWarmupMs);
                 // JIT warm-up of both sides, not recorded
-                rpc.rawLatency(Math.min(5_000, plan.latencyCalls));
-                rpc.bandLatency(Math.min(5_000, plan.latencyCalls));
+                rpc.rawLatency(plan.latencyCalls / 2);
+                rpc.bandLatency(plan.latencyCalls / 2);
                 Figure p50 = fig("rpc.p50", "us", false);
                 Figure p99 = fig("rpc.p99", "us", false);
                 for (Figure f : List.of(p50, p99)) {
@@ -118,6 +132,9 @@ public final class BenchMain {
                         System.out.printf(Locale.ROOT, "  round %d throughput, %3d in flight: raw %8.0f | band %8.0f calls/s%n", round, n, r, b);
                     }
                 }
+            }
+            if (!selected("http")) {
+                return;
             }
             if (!HttpPair.available()) {
                 System.out.println("\n[2] HTTP: SKIPPED, wrk not found (apt-get install -y wrk; 'make bench' installs it when run as root)");
@@ -223,14 +240,15 @@ public final class BenchMain {
                 plan.jmhRounds, plan.jmhWarmups, plan.jmhIterationMs, plan.jmhIterations, plan.jmhIterationMs);
         for (int round = 1; round <= plan.jmhRounds; round++) {
             // raw and Band alternate inside each JMH run (JMH orders band before raw), runs alternate per round
-            jmh(round, "10", new String[] {"100B", "10KB", "1MB"});
-            jmh(round, "1000", new String[] {"100B"});
+            jmh(round, "10", new String[] {"100B", "10KB", "1MB"}, "band|raw");
+            jmh(round, "1000", new String[] {"100B"}, "band|raw");
+            jmh(round, "10", new String[] {"100B"}, "bandHandoff");
         }
     }
 
-    private void jmh(int round, String methods, String[] payloads) throws Exception {
+    private void jmh(int round, String methods, String[] payloads, String benchmarks) throws Exception {
         ChainedOptionsBuilder options = new OptionsBuilder()
-                .include(DispatchBench.class.getName() + "\\.(band|raw)$")
+                .include(DispatchBench.class.getName() + "\\.(" + benchmarks + ")$")
                 .param("methods", methods)
                 .param("payload", payloads)
                 .forks(1)
@@ -244,11 +262,16 @@ public final class BenchMain {
             String bench = result.getParams().getBenchmark();
             String payload = result.getParams().getParam("payload");
             double score = result.getPrimaryResult().getScore();
-            boolean isBand = bench.endsWith(".band");
-            String name = payload.equals("100B") ? "dispatch.100B.m" + methods : "dispatch." + payload;
+            boolean handoff = bench.endsWith(".bandHandoff");
+            boolean isBand = handoff || bench.endsWith(".band");
+            String name = (payload.equals("100B") ? "dispatch.100B.m" + methods : "dispatch." + payload)
+                    + (handoff ? ".handoff" : "");
             Figure f = fig(name, "ns/op", false);
             f.params.put("methods", Integer.parseInt(methods));
             f.params.put("payload", payload);
+            if (handoff) {
+                f.params.put("note", "call handed to a new virtual thread and joined, as HTTP calls are; no raw twin");
+            }
             (isBand ? f.band : f.raw).add(score);
             System.out.printf(Locale.ROOT, "  round %d %-24s %-4s %12.0f ns/op%n", round, name, isBand ? "band" : "raw", score);
         }

@@ -25,7 +25,9 @@ import org.rockstat.band.rpc.MethodSpec;
 
 /**
  * Pair 3: in-process dispatch of one request message. Band: decode the envelope, bind params,
- * invoke {@code echo} (on its virtual thread, as every call), encode the response. Raw: Jackson
+ * invoke {@code echo} on the calling thread (as the RPC endpoint does on the message's own
+ * virtual thread), encode the response. {@code bandHandoff}: the same with the hand-off to a new
+ * virtual thread that HTTP calls take. Raw: Jackson
  * parse + serialise of the same message with a plain {@code ObjectMapper}.
  */
 @State(Scope.Benchmark)
@@ -62,8 +64,17 @@ public class DispatchBench {
         dispatcher.close();
     }
 
+    /** As the RPC endpoint does on the message's delivery thread: the call runs there. */
     @Benchmark
     public String band() {
+        WireCodec.Request request = WireCodec.decodeRequest(message, "redis");
+        Object result = dispatcher.call(request.method(), request.params(), request.context(), true).join();
+        return WireCodec.encodeResult(request, result, Peer.BAND_SERVICE);
+    }
+
+    /** The same with the call handed to a new virtual thread and joined, as the HTTP path does. */
+    @Benchmark
+    public String bandHandoff() {
         WireCodec.Request request = WireCodec.decodeRequest(message, "redis");
         Object result = dispatcher.call(request.method(), request.params(), request.context()).join();
         return WireCodec.encodeResult(request, result, Peer.BAND_SERVICE);

@@ -23,6 +23,10 @@ final class PeerProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.javaBinary());
         cmd.addAll(BenchMain.PEER_JVM_FLAGS);
+        String jfr = System.getenv("BENCH_PEER_JFR");
+        if (jfr != null && !jfr.isBlank() && mode.equals("band")) {
+            cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Peer.class.getName());

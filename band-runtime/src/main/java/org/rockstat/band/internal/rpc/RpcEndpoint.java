@@ -179,7 +179,8 @@ public final class RpcEndpoint implements AutoCloseable {
         CallContext context = new CallContext(message.from(), message.idText(), message.method(), transport.kind());
         CompletableFuture<Object> result;
         try {
-            result = dispatcher.call(message.method(), params, context);
+            // both transports deliver every message on a virtual thread of its own: the call runs on it
+            result = dispatcher.call(message.method(), params, context, Thread.currentThread().isVirtual());
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
