@@ -45,7 +45,8 @@ public final class BenchMain {
         static final Plan QUICK = new Plan("quick", 1, 3_000, 200, 600, 1, 1, 1, 1, 2, 2, 200);
     }
 
-    private static final int[] IN_FLIGHT = {1, 16, 64, 256};
+    private static final int[] IN_FLIGHT = System.getenv("BENCH_INFLIGHT") == null ? new int[] {1, 16, 64, 256}
+            : java.util.Arrays.stream(System.getenv("BENCH_INFLIGHT").split(",")).mapToInt(Integer::parseInt).toArray();
     private static final int[] HTTP_CONNECTIONS = {1, 64};
 
     private final Plan plan;
@@ -57,11 +58,21 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         Plan plan = args.length > 0 && args[0].equals("--quick") ? Plan.QUICK : Plan.FULL;
+        // overrides for profiling runs
+        Plan p = plan;
+        plan = new Plan(p.name, env("BENCH_ROUNDS", p.rounds), env("BENCH_LATENCY_CALLS", p.latencyCalls),
+                p.tpWarmupMs, env("BENCH_TP_WINDOW_MS", (int) p.tpWindowMs), p.httpWarmupS, p.httpWindowS,
+                p.startupRounds, p.jmhRounds, p.jmhWarmups, p.jmhIterations, p.jmhIterationMs);
         Path out = Path.of(args.length > 1 ? args[1] : "band-bench/target/bench-results.json");
         long begin = System.nanoTime();
         new BenchMain(plan).run(out);
         System.out.printf(Locale.ROOT, "%nbench (%s) finished in %.1f s%n", plan.name, (System.nanoTime() - begin) / 1e9);
         System.exit(0);
+    }
+
+    private static int env(String name, int fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : Integer.parseInt(v.trim());
     }
 
     /** {@code BENCH_ONLY=rpc,http,dispatch,startup} runs a subset (for profiling); all by default. */
@@ -121,6 +132,14 @@ public final class BenchMain {
                     p99.band.add(band[1]);
                     System.out.printf(Locale.ROOT, "  round %d latency: raw p50 %.0f p99 %.0f us | band p50 %.0f p99 %.0f us%n",
                             round, raw[0], raw[1], band[0], band[1]);
+                    // diagnostic: the raw ping-pong with one virtual-thread hand-off per side
+                    double[] hop = rpc.rawLatency(plan.latencyCalls, true);
+                    Figure hopP50 = fig("diag.rpc.p50.raw_vthop", "us", false);
+                    hopP50.params.put("note", "band column = raw ping-pong with one virtual-thread hand-off on each side");
+                    hopP50.band.add(hop[0]);
+                    hopP50.raw.add(raw[0]);
+                    System.out.printf(Locale.ROOT, "  round %d latency: raw with a virtual-thread hop per side p50 %.0f p99 %.0f us%n",
+                            round, hop[0], hop[1]);
                     for (int n : IN_FLIGHT) {
                         Figure tp = fig("rpc.throughput.inflight" + n, "calls/s", true);
                         tp.params.put("in_flight", n);
@@ -129,6 +148,14 @@ public final class BenchMain {
                         double b = rpc.bandThroughput(n, plan.tpWarmupMs, plan.tpWindowMs);
                         tp.raw.add(r);
                         tp.band.add(b);
+                        if (n == 64) {
+                            double h = rpc.rawThroughput(n, plan.tpWarmupMs, plan.tpWindowMs, true);
+                            Figure hopTp = fig("diag.rpc.throughput.inflight64.raw_vthop", "calls/s", true);
+                            hopTp.params.put("note", "band column = raw ping-pong with one virtual-thread hand-off on each side");
+                            hopTp.band.add(h);
+                            hopTp.raw.add(r);
+                            System.out.printf(Locale.ROOT, "  round %d throughput,  64 in flight: raw with a virtual-thread hop per side %8.0f calls/s%n", round, h);
+                        }
                         System.out.printf(Locale.ROOT, "  round %d throughput, %3d in flight: raw %8.0f | band %8.0f calls/s%n", round, n, r, b);
                     }
                 }

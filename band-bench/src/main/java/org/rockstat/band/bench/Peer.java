@@ -54,6 +54,9 @@ import org.rockstat.band.config.Settings;
 public final class Peer {
     static final String RAW_SERVICE = "raw-svc";
     static final String RAW_CLIENT = "raw-cli";
+    /** Diagnostic twin: the echo hands each message to a new virtual thread before publishing, as Band's delivery does. */
+    static final String RAW_SERVICE_VT = "raw-svc-vt";
+    static final String RAW_CLIENT_VT = "raw-cli-vt";
     static final String BAND_SERVICE = "bench-svc";
 
     private Peer() {
@@ -159,10 +162,14 @@ public final class Peer {
             sub.addListener(new RedisPubSubAdapter<>() {
                 @Override
                 public void message(String channel, String message) {
-                    publish.publish(RAW_CLIENT, message);
+                    if (channel.equals(RAW_SERVICE_VT)) {
+                        Thread.ofVirtual().start(() -> publish.publish(RAW_CLIENT_VT, message));
+                    } else {
+                        publish.publish(RAW_CLIENT, message);
+                    }
                 }
             });
-            sub.sync().subscribe(RAW_SERVICE);
+            sub.sync().subscribe(RAW_SERVICE, RAW_SERVICE_VT);
         }
 
         @Override

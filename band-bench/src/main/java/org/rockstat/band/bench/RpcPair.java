@@ -52,10 +52,15 @@ final class RpcPair implements AutoCloseable {
         sub.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, String message) {
-                onRawReply.run();
+                if (channel.equals(Peer.RAW_CLIENT_VT)) {
+                    Runnable reply = onRawReply;
+                    Thread.ofVirtual().start(reply);
+                } else {
+                    onRawReply.run();
+                }
             }
         });
-        sub.sync().subscribe(Peer.RAW_CLIENT);
+        sub.sync().subscribe(Peer.RAW_CLIENT, Peer.RAW_CLIENT_VT);
         client = Band.create(Settings.of(Map.of("name", "bench-cli", "listen", "127.0.0.1:0", "redis_dsn", dsn)))
                 .start();
         client.ready().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -68,12 +73,18 @@ final class RpcPair implements AutoCloseable {
 
     /** Sequential round trips; returns {p50, p99} in microseconds. */
     double[] rawLatency(int calls) throws Exception {
+        return rawLatency(calls, false);
+    }
+
+    /** With {@code vtHop}: one virtual-thread hand-off on each side, as Band's message delivery has. */
+    double[] rawLatency(int calls, boolean vtHop) throws Exception {
+        String channel = vtHop ? Peer.RAW_SERVICE_VT : Peer.RAW_SERVICE;
         long[] lat = new long[calls];
         for (int i = 0; i < calls; i++) {
             CompletableFuture<Void> done = new CompletableFuture<>();
             onRawReply = () -> done.complete(null);
             long t = System.nanoTime();
-            publish.publish(Peer.RAW_SERVICE, rawMessage);
+            publish.publish(channel, rawMessage);
             done.get(10, TimeUnit.SECONDS);
             lat[i] = System.nanoTime() - t;
         }
@@ -93,19 +104,24 @@ final class RpcPair implements AutoCloseable {
 
     /** Closed loop with {@code inFlight} messages always outstanding; calls per second over the window. */
     double rawThroughput(int inFlight, long warmupMs, long windowMs) throws Exception {
+        return rawThroughput(inFlight, warmupMs, windowMs, false);
+    }
+
+    double rawThroughput(int inFlight, long warmupMs, long windowMs, boolean vtHop) throws Exception {
+        String channel = vtHop ? Peer.RAW_SERVICE_VT : Peer.RAW_SERVICE;
         AtomicLong replies = new AtomicLong();
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong outstanding = new AtomicLong(inFlight);
         onRawReply = () -> {
             replies.incrementAndGet();
             if (running.get()) {
-                publish.publish(Peer.RAW_SERVICE, rawMessage);
+                publish.publish(channel, rawMessage);
             } else {
                 outstanding.decrementAndGet();
             }
         };
         for (int i = 0; i < inFlight; i++) {
-            publish.publish(Peer.RAW_SERVICE, rawMessage);
+            publish.publish(channel, rawMessage);
         }
         double rate = window(replies, warmupMs, windowMs);
         running.set(false);

@@ -39,6 +39,7 @@ public final class WireCodec {
 
     /** Encodes the result response to {@code request} as the endpoint does. */
     public static String encodeResult(Request request, Object value, String from) {
-        return WireMessages.result(request.id(), Json.tree(value), from, request.from());
+        return WireMessages.result(request.id(), value instanceof JsonNode node ? node : Json.tree(value), from,
+                request.from());
     }
 }
