@@ -150,6 +150,11 @@ public final class Peer {
                                                 ctx.writeAndFlush(res).addListener(f -> ctx.close());
                                             }
                                         }
+
+                                        @Override
+                                        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                            ctx.close(); // wrk resets its connections at the end of a run
+                                        }
                                     });
                         }
                     })
