@@ -23,6 +23,10 @@ final class PeerProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.javaBinary());
         cmd.addAll(BenchMain.PEER_JVM_FLAGS);
+        String extra = System.getenv("BENCH_PEER_FLAGS"); // e.g. -XX:AOTCache=band.aot, for start-up experiments
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
         String jfr = System.getenv("BENCH_PEER_JFR");
         if (jfr != null && !jfr.isBlank() && mode.equals("band")) {
             cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
