@@ -75,6 +75,18 @@ public final class Dispatcher implements AutoCloseable {
      * @return the result, or a failure with an {@link RpcException}
      */
     public CompletableFuture<Object> call(String method, ObjectNode params, CallContext context) {
+        return call(method, params, context, false);
+    }
+
+    /**
+     * Like {@link #call(String, ObjectNode, CallContext)}; with {@code onCallerThread} the method
+     * runs on the calling thread instead of a new virtual thread. Only for a caller that is a
+     * virtual thread started for this one message (the transports deliver each message so): the
+     * call still has a virtual thread of its own, without a second hand-off; a timeout interrupts
+     * that thread. The future is complete when this returns, unless the method returned a
+     * {@link CompletionStage} that is not.
+     */
+    public CompletableFuture<Object> call(String method, ObjectNode params, CallContext context, boolean onCallerThread) {
         if (ServiceModel.STATUS.equals(method)) {
             return CompletableFuture.completedFuture(status.response());
         }
@@ -88,6 +100,9 @@ public final class Dispatcher implements AutoCloseable {
         MethodDef def = model.method(method).orElse(null);
         if (def == null) {
             return CompletableFuture.failedFuture(RpcException.methodNotFound(method));
+        }
+        if (onCallerThread) {
+            return guarded(method, () -> runHere(def, call));
         }
         return guarded(method, () -> {
             CompletableFuture<Object> result = run(def, call);
@@ -133,6 +148,37 @@ public final class Dispatcher implements AutoCloseable {
             }
         });
         thread.start();
+        return result;
+    }
+
+    /** Runs the method on the current thread; the timeout (armed first) interrupts this thread. */
+    private CompletableFuture<Object> runHere(MethodDef def, Call call) {
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        long timeout = def.spec().timeoutMillis();
+        if (timeout > 0) {
+            Thread thread = Thread.currentThread();
+            withTimeout(result, def, timeout);
+            result.whenComplete((value, error) -> {
+                if (error instanceof RpcException rpc && rpc.code() == RpcException.TIMEOUT) {
+                    thread.interrupt();
+                }
+            });
+        }
+        try {
+            Object value = def.handler().handle(call);
+            if (value instanceof CompletionStage<?> stage) {
+                stage.whenComplete((v, e) -> complete(result, def, v, e));
+            } else {
+                result.complete(value);
+            }
+        } catch (Throwable e) {
+            complete(result, def, null, e);
+        } finally {
+            if (timeout > 0 && result.isDone()) {
+                // a timeout may have interrupted us after the method returned: the thread goes on answering
+                Thread.interrupted();
+            }
+        }
         return result;
     }
 

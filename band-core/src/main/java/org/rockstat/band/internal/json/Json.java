@@ -1,6 +1,8 @@
 package org.rockstat.band.internal.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,7 +19,11 @@ import java.io.UncheckedIOException;
  * on how values look on the wire.
  */
 public final class Json {
-    private static final JsonMapper MAPPER = JsonMapper.builder()
+    private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    // calls and messages run on short-lived virtual threads: a thread-local buffer
+                    // pool would allocate fresh parser/generator buffers for every one of them
+                    .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+                    .build())
             .addModule(new Jdk8Module())
             .addModule(new JavaTimeModule())
             // front adds fields over time; an unknown one must not break a record parameter

@@ -118,6 +118,47 @@ class DispatcherTest {
     }
 
     @Test
+    void onTheCallersThreadTheMethodRunsThereWithTheSameResultsAndErrors() throws Exception {
+        Dispatcher d = dispatcher(10);
+        AtomicBoolean sameThread = new AtomicBoolean();
+        Thread caller = Thread.ofVirtual().start(() -> {
+            try {
+                Thread me = Thread.currentThread();
+                ServiceModel model = ServiceModel.builder(Settings.of(Map.of("name", "svc")))
+                        .method(MethodSpec.exposed("where"), call -> Thread.currentThread() == me).build();
+                Dispatcher here = new Dispatcher(model, new ServiceStatus("svc", model, Clock.systemUTC()), 10);
+                sameThread.set(Boolean.TRUE.equals(here.call("where", null, CTX, true).getNow(null)));
+                here.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        caller.join(5000);
+        assertThat(sameThread).isTrue();
+        assertThat(d.call("ok", null, CTX, true).getNow(null)).isEqualTo(Map.of("ok", true));
+        assertThat(d.call("async", null, CTX, true).get(5, TimeUnit.SECONDS)).isEqualTo("later");
+        assertThat(failure(d.call("boom", null, CTX, true)).getMessage()).isEqualTo("database is down");
+        assertThat(failure(d.call("nope", null, CTX, true)).code()).isEqualTo(RpcException.METHOD_NOT_FOUND);
+        assertThat(d.inFlight()).isZero();
+    }
+
+    @Test
+    void onTheCallersThreadATimeoutStillAnswersAndInterruptsAndTheThreadEndsClean() throws Exception {
+        Dispatcher d = dispatcher(10);
+        AtomicBoolean leftInterrupted = new AtomicBoolean(true);
+        CompletableFuture<CompletableFuture<Object>> call = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            call.complete(d.call("slow", null, CTX, true));
+            leftInterrupted.set(Thread.currentThread().isInterrupted());
+        });
+        RpcException e = failure(call.get(5, TimeUnit.SECONDS));
+        assertThat(e.code()).isEqualTo(RpcException.TIMEOUT);
+        await().atMost(Duration.ofSeconds(5)).untilTrue(interrupted);
+        await().atMost(Duration.ofSeconds(5)).untilFalse(leftInterrupted);
+        await().atMost(Duration.ofSeconds(5)).until(() -> d.inFlight() == 0);
+    }
+
+    @Test
     void overTheCapCallsAreRefusedAtOnceAndPermitsComeBack() throws Exception {
         Dispatcher d = dispatcher(2);
         CompletableFuture<Object> first = d.call("block", null, CTX);

@@ -119,8 +119,8 @@ public final class RpcEndpoint implements AutoCloseable {
     }
 
     private void handle(String channel, String text) {
-        int size = utf8Length(text);
-        if (size > options.maxMessageBytes()) {
+        if (overLimit(text, options.maxMessageBytes())) {
+            int size = utf8Length(text);
             reject(OversizePeek.peek(text), channel, RpcException.INVALID_REQUEST, "Invalid Request: message of "
                     + size + " bytes exceeds the limit of " + options.maxMessageBytes() + " bytes");
             return;
@@ -179,7 +179,8 @@ public final class RpcEndpoint implements AutoCloseable {
         CallContext context = new CallContext(message.from(), message.idText(), message.method(), transport.kind());
         CompletableFuture<Object> result;
         try {
-            result = dispatcher.call(message.method(), params, context);
+            // both transports deliver every message on a virtual thread of its own: the call runs on it
+            result = dispatcher.call(message.method(), params, context, Thread.currentThread().isVirtual());
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
@@ -198,7 +199,8 @@ public final class RpcEndpoint implements AutoCloseable {
         String reply;
         if (failure == null) {
             try {
-                reply = WireMessages.result(request.id(), Json.tree(value), name, request.from());
+                reply = WireMessages.result(request.id(), value instanceof JsonNode node ? node : Json.tree(value), name,
+                        request.from());
             } catch (RuntimeException e) {
                 log.warn("Result of {} for {} cannot be serialised: {}", request.method(), request.from(), e.toString());
                 reply = WireMessages.error(request.id(), RpcException.INTERNAL_ERROR,
@@ -242,6 +244,12 @@ public final class RpcEndpoint implements AutoCloseable {
     /** UTF-8 size without encoding the text. */
     private static int utf8Length(String text) {
         return countUtf8(text);
+    }
+
+    /** True when {@code text} is over {@code limit} bytes in UTF-8; counts only when it may be. */
+    private static boolean overLimit(String text, int limit) {
+        // a UTF-16 char is at most 3 UTF-8 bytes (a surrogate pair, 2 chars, is 4)
+        return (long) text.length() * 3 > limit && utf8Length(text) > limit;
     }
 
     private static int countUtf8(String text) {

@@ -21,13 +21,13 @@ final class WireMessages {
         ObjectNode node = base();
         node.put("id", id);
         route(node, to, method, from, params);
-        return node.toString();
+        return Json.write(node);
     }
 
     static String notification(String to, String method, String from, ObjectNode params) {
         ObjectNode node = base();
         route(node, to, method, from, params);
-        return node.toString();
+        return Json.write(node);
     }
 
     /** A result response; {@code result} {@code null} is written as JSON {@code null}, never omitted. */
@@ -37,7 +37,7 @@ final class WireMessages {
         node.set("result", result == null ? NullNode.getInstance() : result);
         node.put("from", from);
         node.put("to", to);
-        return node.toString();
+        return Json.write(node);
     }
 
     /** An error response: code and message only (never a stack trace). */
@@ -49,7 +49,7 @@ final class WireMessages {
         error.put("message", message == null ? "" : message);
         node.put("from", from);
         node.put("to", to);
-        return node.toString();
+        return Json.write(node);
     }
 
     private static ObjectNode base() {
