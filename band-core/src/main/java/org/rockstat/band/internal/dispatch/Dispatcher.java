@@ -130,23 +130,8 @@ public final class Dispatcher implements AutoCloseable {
     /** Starts the method on a new virtual thread. */
     private CompletableFuture<Object> run(MethodDef def, Call call) {
         CompletableFuture<Object> result = new CompletableFuture<>();
-        Thread thread = threads.newThread(() -> {
-            try {
-                Object value = def.handler().handle(call);
-                if (value instanceof CompletionStage<?> stage) {
-                    stage.whenComplete((v, e) -> complete(result, def, v, e));
-                } else {
-                    result.complete(value);
-                }
-            } catch (Throwable e) {
-                complete(result, def, null, e);
-            }
-        });
-        result.whenComplete((value, error) -> {
-            if (error instanceof RpcException rpc && rpc.code() == RpcException.TIMEOUT) {
-                thread.interrupt();
-            }
-        });
+        Thread thread = threads.newThread(() -> invoke(def, call, result));
+        interruptOnTimeout(result, thread);
         thread.start();
         return result;
     }
@@ -156,14 +141,22 @@ public final class Dispatcher implements AutoCloseable {
         CompletableFuture<Object> result = new CompletableFuture<>();
         long timeout = def.spec().timeoutMillis();
         if (timeout > 0) {
-            Thread thread = Thread.currentThread();
             withTimeout(result, def, timeout);
-            result.whenComplete((value, error) -> {
-                if (error instanceof RpcException rpc && rpc.code() == RpcException.TIMEOUT) {
-                    thread.interrupt();
-                }
-            });
+            interruptOnTimeout(result, Thread.currentThread());
         }
+        try {
+            invoke(def, call, result);
+        } finally {
+            if (timeout > 0 && result.isDone()) {
+                // a timeout may have interrupted us after the method returned: the thread goes on answering
+                Thread.interrupted();
+            }
+        }
+        return result;
+    }
+
+    /** Calls the method and completes {@code result} with what it returns, or its failure. */
+    private static void invoke(MethodDef def, Call call, CompletableFuture<Object> result) {
         try {
             Object value = def.handler().handle(call);
             if (value instanceof CompletionStage<?> stage) {
@@ -173,13 +166,15 @@ public final class Dispatcher implements AutoCloseable {
             }
         } catch (Throwable e) {
             complete(result, def, null, e);
-        } finally {
-            if (timeout > 0 && result.isDone()) {
-                // a timeout may have interrupted us after the method returned: the thread goes on answering
-                Thread.interrupted();
-            }
         }
-        return result;
+    }
+
+    private static void interruptOnTimeout(CompletableFuture<Object> result, Thread thread) {
+        result.whenComplete((value, error) -> {
+            if (error instanceof RpcException rpc && rpc.code() == RpcException.TIMEOUT) {
+                thread.interrupt();
+            }
+        });
     }
 
     private CompletableFuture<Object> withTimeout(CompletableFuture<Object> result, MethodDef def, long millis) {
