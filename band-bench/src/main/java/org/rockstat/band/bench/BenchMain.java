@@ -1,5 +1,7 @@
 package org.rockstat.band.bench;
 
+import org.rockstat.band.testing.RedisServerExtension;
+
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -85,17 +87,32 @@ public final class BenchMain {
         return figures.computeIfAbsent(name, n -> new Figure(n, unit, higherIsBetter));
     }
 
+    private static String redisVersion() {
+        try {
+            Process p = new ProcessBuilder("redis-server", "--version").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            return out;
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
     private void run(Path out) throws Exception {
         System.out.printf("Band benchmarks, %s mode: %d round(s), interleaved raw/Band%n", plan.name, plan.rounds);
         System.out.printf("machine: %s%n", machine());
-        try (RedisServer redis = new RedisServer()) {
-            System.out.printf("redis: %s on port %d%n", redis.version(), redis.port);
+        RedisServerExtension redis = new RedisServerExtension();
+        redis.start();
+        try {
+            System.out.printf("redis: %s on port %d%n", redisVersion(), redis.port());
             if (selected("rpc") || selected("http")) {
                 rpcAndHttp(redis);
             }
             if (selected("startup")) {
                 startup(redis);
             }
+        } finally {
+            redis.stop();
         }
         if (selected("dispatch")) {
             dispatch();
@@ -106,7 +123,7 @@ public final class BenchMain {
 
     // ---------------------------------------------------------------- pairs 1 and 2
 
-    private void rpcAndHttp(RedisServer redis) throws Exception {
+    private void rpcAndHttp(RedisServerExtension redis) throws Exception {
         try (PeerProcess rawPeer = new PeerProcess("raw", redis.dsn(), 0);
              PeerProcess bandPeer = new PeerProcess("band", redis.dsn(), 0)) {
             int rawPort = rawPeer.awaitReady();
@@ -198,7 +215,7 @@ public final class BenchMain {
 
     // ---------------------------------------------------------------- pair 4
 
-    private void startup(RedisServer redis) throws Exception {
+    private void startup(RedisServerExtension redis) throws Exception {
         System.out.printf("%n[4] Start-up to ready (HTTP /__status answers and subscribed on Redis) and idle memory, %d rounds%n",
                 plan.startupRounds);
         Figure ready = fig("startup.ready_ms", "ms", false);
@@ -216,7 +233,7 @@ public final class BenchMain {
             for (int round = 1; round <= plan.startupRounds; round++) {
                 for (String mode : List.of("raw", "band")) {
                     String channel = mode.equals("raw") ? Peer.RAW_SERVICE : Peer.BAND_SERVICE;
-                    int port = RedisServer.freePort();
+                    int port = RedisServerExtension.freePort();
                     try (PeerProcess peer = new PeerProcess(mode, redis.dsn(), port)) {
                         long readyNanos = -1;
                         long deadline = peer.startedNanos + TimeUnit.SECONDS.toNanos(30);

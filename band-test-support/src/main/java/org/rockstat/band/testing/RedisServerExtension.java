@@ -166,7 +166,8 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         }
     }
 
-    private static int freePort() {
+    /** A TCP port free on this machine now (for servers a test or benchmark starts). */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
