@@ -36,7 +36,8 @@ public record MethodSpec(String name, Role role, String path, String alias, long
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(role, "role");
         keys = keys == null ? List.of() : List.copyOf(keys);
-        props = props == null ? Map.of() : Map.copyOf(props);
+        // insertion order kept: register JSON must not change from run to run
+        props = props == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(props));
     }
 
     /** A handler named {@code name} ({@code "*"} for the wildcard). */

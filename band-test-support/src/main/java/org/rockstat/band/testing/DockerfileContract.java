@@ -89,6 +89,8 @@ public final class DockerfileContract {
                     if (built != null && !Files.exists(built.resolve(source.replaceFirst("^/build/?", "")))) {
                         problems.add("COPY --from takes " + source + ", which the build stage did not produce");
                     }
+                } else if (source.contains("*") || source.contains("?")) {
+                    continue; // a pattern: optional by design (custom.yml* when the host has one)
                 } else if (!Files.exists(dir.resolve(source))) {
                     problems.add(i.keyword() + " " + source + ": no such file in the service folder");
                 } else if (isIgnored(source, ignored)) {
@@ -153,7 +155,7 @@ public final class DockerfileContract {
                 if (i.keyword().equals("COPY") && !i.args().startsWith("--from")) {
                     String[] parts = i.args().split("\\s+");
                     for (int k = 0; k < parts.length - 1; k++) {
-                        if (!isIgnored(parts[k], ignored)) {
+                        if (!isIgnored(parts[k], ignored) && !parts[k].contains("*")) {
                             copy(dir.resolve(parts[k]), work.resolve(parts[k]), ignored);
                         }
                     }
