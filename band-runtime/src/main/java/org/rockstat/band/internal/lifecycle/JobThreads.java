@@ -13,6 +13,7 @@ final class JobThreads {
     private final String namePrefix;
     private final Map<Thread, JobDef> threads = new ConcurrentHashMap<>();
     private final AtomicInteger running = new AtomicInteger();
+    private volatile boolean stopping;
 
     JobThreads(String namePrefix) {
         this.namePrefix = namePrefix;
@@ -32,7 +33,9 @@ final class JobThreads {
         thread.start();
     }
 
+    /** Marks shutdown and interrupts every thread, sleeping or running. */
     void interruptAll() {
+        stopping = true;
         threads.keySet().forEach(Thread::interrupt);
     }
 
@@ -54,6 +57,11 @@ final class JobThreads {
     }
 
     /** Threads started and not yet ended. */
+    /** True once shutdown began: an interruption then is the expected end, not a failure. */
+    boolean stopping() {
+        return stopping;
+    }
+
     int running() {
         return running.get();
     }

@@ -73,8 +73,8 @@ public final class Lifecycle {
             return;
         }
         state = State.STOPPED;
-        tasks.interrupt();
-        workers.interrupt();
+        tasks.threads().interruptAll();
+        workers.threads().interruptAll();
         boolean interrupted = awaitJobs(grace);
         Cleanups.runAll(cleanups);
         if (interrupted) {
@@ -88,8 +88,8 @@ public final class Lifecycle {
         List<JobDef> alive = new ArrayList<>();
         boolean interrupted = false;
         try {
-            alive.addAll(workers.await(deadline));
-            alive.addAll(tasks.await(deadline));
+            alive.addAll(workers.threads().awaitAll(deadline));
+            alive.addAll(tasks.threads().awaitAll(deadline));
         } catch (InterruptedException e) {
             interrupted = true;
         }
@@ -104,12 +104,12 @@ public final class Lifecycle {
 
     /** Workers still running. */
     public int runningWorkers() {
-        return workers.running();
+        return workers.threads().running();
     }
 
     /** Task threads still running (sleeping between runs counts). */
     public int runningTasks() {
-        return tasks.running();
+        return tasks.threads().running();
     }
 
     /** Task runs completed so far, failed ones included. */

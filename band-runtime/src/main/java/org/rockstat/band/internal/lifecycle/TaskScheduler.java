@@ -20,7 +20,6 @@ final class TaskScheduler {
     private final Clock clock;
     private final JobThreads threads = new JobThreads("band-task-");
     private final AtomicLong runs = new AtomicLong();
-    private volatile boolean stopping;
 
     TaskScheduler(Clock clock) {
         this.clock = clock;
@@ -39,9 +38,9 @@ final class TaskScheduler {
 
     private void loop(JobDef task) {
         ZonedDateTime planned = null;
-        while (!stopping) {
+        while (!threads.stopping()) {
             planned = nextRun(task.schedule(), planned, clock);
-            if (!sleepUntil(planned) || stopping || !runOnce(task)) {
+            if (!sleepUntil(planned) || threads.stopping() || !runOnce(task)) {
                 break;
             }
         }
@@ -59,7 +58,7 @@ final class TaskScheduler {
                 Thread.sleep(wait);
                 return true;
             } catch (InterruptedException e) {
-                if (stopping) {
+                if (threads.stopping()) {
                     return false;
                 }
             }
@@ -71,7 +70,7 @@ final class TaskScheduler {
         try {
             task.job().run();
         } catch (Throwable failure) {
-            if (stopping && JobFailures.isInterruption(failure)) {
+            if (threads.stopping() && JobFailures.isInterruption(failure)) {
                 return false;
             }
             JobFailures.log(log, "Task", task.source(), failure);
@@ -81,18 +80,9 @@ final class TaskScheduler {
         return true;
     }
 
-    /** Stops planning runs and interrupts every task thread (sleeping or running). */
-    void interrupt() {
-        stopping = true;
-        threads.interruptAll();
-    }
-
-    List<JobDef> await(long deadlineNanos) throws InterruptedException {
-        return threads.awaitAll(deadlineNanos);
-    }
-
-    int running() {
-        return threads.running();
+    /** The threads, for the lifecycle to interrupt, await and count. */
+    JobThreads threads() {
+        return threads;
     }
 
     /** Task runs completed so far, failed ones included. */

@@ -10,7 +10,6 @@ final class WorkerRunner {
     private static final Logger log = LoggerFactory.getLogger(WorkerRunner.class);
 
     private final JobThreads threads = new JobThreads("band-worker-");
-    private volatile boolean stopping;
 
     void start(List<JobDef> workers) {
         for (JobDef worker : workers) {
@@ -23,7 +22,7 @@ final class WorkerRunner {
             worker.job().run();
             log.debug("Worker {} finished", worker.source());
         } catch (Throwable failure) {
-            if (stopping && JobFailures.isInterruption(failure)) {
+            if (threads.stopping() && JobFailures.isInterruption(failure)) {
                 log.debug("Worker {} stopped", worker.source());
             } else {
                 JobFailures.log(log, "Worker", worker.source(), failure);
@@ -31,17 +30,8 @@ final class WorkerRunner {
         }
     }
 
-    /** Marks shutdown (so an interrupted worker is not an error) and interrupts every worker. */
-    void interrupt() {
-        stopping = true;
-        threads.interruptAll();
-    }
-
-    List<JobDef> await(long deadlineNanos) throws InterruptedException {
-        return threads.awaitAll(deadlineNanos);
-    }
-
-    int running() {
-        return threads.running();
+    /** The threads, for the lifecycle to interrupt, await and count. */
+    JobThreads threads() {
+        return threads;
     }
 }
