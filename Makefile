@@ -1,45 +1,51 @@
 # Band for Java — the commands a service author and CI use.
-#   make start-dev               run the skeleton example in the foreground
-#   make start-dev SERVICE=debug run another example (debug, uaparser, store_debug)
-#   make test                    run every test
+#   make run                     compile the skeleton example (and changed Band modules) and start it from its classes: the edit loop
+#   make run SERVICE=debug       the same for another example (debug, uaparser, store_debug)
+#   make start-dev               build the skeleton example's jar and run it as its container does (./start_dev)
+#   make start-dev SERVICE=debug run another example's jar
+#   make test                    run every test (what CI runs)
+#   make test-fast               unit and in-process tests, slow suites skipped (no install): the edit loop for Band itself
+#   make format                  apply the code format the build checks
+#   make measure                 rerun the fault and load tests that measure figures and print them (minutes)
+#   make container-test          build the base images, every example and a generated service with podman and start them (slow; docker/README.md)
 #   make install                 install the Band artifacts (with sources and Javadoc) locally
 #   make bench                   benchmarks against raw Lettuce/Netty/Jackson (several minutes; see BENCHMARKS.md)
 #   make bench-quick             the same pairs with fewer iterations (under a minute)
-SHELL := /bin/bash
-SERVICE ?= skeleton
-MVN_FLAGS ?= -B -ntp
+.DEFAULT_GOAL := help
+include band-examples/service.mk
 
-JAVA_HOME := $(shell scripts/java-home)
-ifeq ($(JAVA_HOME),)
-$(error No JDK 21+ found: see the message above)
-endif
-export JAVA_HOME
-export PATH := $(JAVA_HOME)/bin:$(PATH)
-MVN := $(shell command -v mvn 2>/dev/null)
-
-.PHONY: help start-dev test bench bench-quick bench-build check-wrk package install clean check-maven example-jar example-test
+.PHONY: help test container-test test-fast format measure bench bench-quick bench-build check-wrk package install clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
 
-check-maven:
-	@if [ -z "$(MVN)" ]; then \
-	  echo "Maven 3.8+ is needed and 'mvn' is not on PATH: install it (apt-get install maven) or add it to PATH." >&2; exit 1; fi
-
-start-dev: example-jar
-	cd band-examples/$(SERVICE) && ./start_dev
-
-# the jar of one example and the Band modules it needs (used by each example's own Makefile too)
-example-jar: check-maven
-	@if [ ! -f band-examples/$(SERVICE)/pom.xml ]; then \
-	  echo "No example '$(SERVICE)': choose one of: $$(ls band-examples | grep -v pom.xml | tr '\n' ' ')" >&2; exit 1; fi
-	$(MVN) $(MVN_FLAGS) -q -pl band-examples/$(SERVICE) -am install -DskipTests
-
-example-test: example-jar
-	$(MVN) $(MVN_FLAGS) -pl band-examples/$(SERVICE) verify
-
 test: check-maven
 	$(MVN) $(MVN_FLAGS) install
+
+# no install, no archetype or container builds, no test tagged slow (processes, failover, relays)
+test-fast: check-maven
+	$(MVN) $(MVN_FLAGS) -q test -DexcludedGroups=slow -Dsurefire.failIfNoSpecifiedTests=false
+
+format: check-maven
+	$(MVN) $(MVN_FLAGS) -q -pl '!band-bom' spotless:apply
+	$(MVN) $(MVN_FLAGS) -q -f docker/container-test/pom.xml spotless:apply
+
+# The figures the fault and load tests measure (seconds to hear again, answers under bursts,
+# latency beside slow work, drain...), printed as a table; BAND_BURST sets the request burst.
+MEASURED_TESTS ?= DeafSubscriberTest,DirectMemoryTest,BurstTest,SlowMethodIsolationTest,DrainTest,FirstHeartbeatTest,HostileClientsTest
+BAND_BURST ?= 450000
+measure: check-maven
+	$(MVN) $(MVN_FLAGS) -q install -DskipTests -Dband.skipChecks=true -pl band-runtime -am
+	@figures=$$(mktemp); \
+	$(MVN) $(MVN_FLAGS) -q test -pl band-runtime -Dband.skipChecks=true -Dtest='$(MEASURED_TESTS)' \
+	  -Dsurefire.failIfNoSpecifiedTests=false -Dband.figures=$$figures -Dband.burst=$(BAND_BURST) >/dev/null; \
+	status=$$?; awk -F'\t' '{ printf "%-48s %12s  %s\n", $$1, $$2, $$3 }' $$figures; rm -f $$figures; exit $$status
+
+# Slow (minutes; the first run also builds stand-ins for the base images with debootstrap): needs
+# root, podman, debootstrap, redis-server and Maven Central. See docker/README.md.
+container-test: check-maven
+	$(MVN) $(MVN_FLAGS) -q install -DskipTests -Darchetype.test.skip=true -Dband.skipChecks=true
+	$(MVN) $(MVN_FLAGS) -f docker/container-test/pom.xml verify
 
 # Benchmarks are a separate module run from here, never by 'make test'. They need redis-server and wrk.
 BENCH_CP = band-bench/target/classes:$$(cat band-bench/target/bench-classpath.txt)

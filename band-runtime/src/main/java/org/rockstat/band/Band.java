@@ -3,41 +3,34 @@ package org.rockstat.band;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
-import java.util.stream.Collectors;
+import java.util.function.Consumer;
 import org.rockstat.band.config.ConfigurationException;
 import org.rockstat.band.config.Settings;
 import org.rockstat.band.internal.config.ConfigLoader;
 import org.rockstat.band.internal.config.DeepMerge;
 import org.rockstat.band.internal.config.LoadedConfig;
-import org.rockstat.band.internal.dispatch.Dispatcher;
-import org.rockstat.band.internal.dispatch.ServiceStatus;
-import org.rockstat.band.internal.http.HttpOptions;
-import org.rockstat.band.internal.http.HttpServer;
+import org.rockstat.band.internal.config.SettingsTrees;
 import org.rockstat.band.internal.json.Json;
-import org.rockstat.band.internal.lifecycle.Lifecycle;
 import org.rockstat.band.internal.logging.Logging;
-import org.rockstat.band.internal.method.ServiceModel;
 import org.rockstat.band.internal.problem.Problems;
-import org.rockstat.band.internal.rpc.RpcRuntime;
-import org.rockstat.band.lifecycle.Job;
-import org.rockstat.band.lifecycle.Schedule;
-import org.rockstat.band.rpc.MethodHandler;
-import org.rockstat.band.rpc.MethodSpec;
-import org.rockstat.band.rpc.RpcClient;
+import org.rockstat.band.internal.registry.ServiceModel;
+import org.rockstat.band.internal.runtime.ServiceAssembly;
+import org.rockstat.band.job.Job;
+import org.rockstat.band.job.Schedule;
+import org.rockstat.band.method.MethodHandler;
+import org.rockstat.band.method.MethodSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Band service: loads the configuration, reads the services' annotations once, serves
- * every method over HTTP and the Rockstat RPC transport, runs workers and tasks, and shuts down
- * gracefully. Most services need one line:
+ * Builds a Band service: loads the configuration, takes the services and plain-code methods,
+ * and {@link #start()}s them as a {@link RunningService} serving every method over HTTP and the
+ * Rockstat RPC transport. Most services need one line:
  *
  * <pre>{@code
  * public static void main(String[] args) {
@@ -45,47 +38,40 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Tests and advanced users build one step by step, register plain-code methods and stop it:
+ * <p>Tests and advanced users build one step by step and stop it:
  *
  * <pre>{@code
- * try (Band band = Band.create(Path.of("."))
+ * try (RunningService service = Band.create(Path.of("."))
  *         .service(new UaService())
  *         .method(MethodSpec.exposed("ping"), call -> "pong")
  *         .start()) {
- *     int port = band.httpPort();
+ *     int port = service.httpPort();
  * }
  * }</pre>
+ *
+ * <p>A builder is used once: register everything, then call {@code start()}.
  */
-public final class Band implements AutoCloseable {
-    /** How long workers and tasks get to finish at shutdown before cleanups run anyway. */
-    public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+public final class Band {
     private static final Logger log = LoggerFactory.getLogger(Band.class);
-
-    private enum State { NEW, RUNNING, STOPPED }
 
     private final Settings settings;
     private final Map<String, String> env;
     private final List<Path> files;
     private final List<Object> services = new ArrayList<>();
-    private final List<Registration> registrations = new ArrayList<>();
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private State state = State.NEW;
-    private Dispatcher dispatcher;
-    private HttpServer http;
-    private Lifecycle lifecycle;
-    private RpcRuntime rpc;
-    private int httpPort = -1;
+    private final List<Consumer<ServiceModel.Builder>> registrations = new ArrayList<>();
+    private Clock clock = ServiceAssembly.defaultClock();
+    private boolean started;
 
     private Band(Settings settings, Map<String, String> env, List<Path> files) {
         this.settings = settings;
         this.env = env;
         this.files = files;
-        Logging.configure(env);
     }
 
     /**
-     * Runs the given services until the process is stopped (SIGTERM, Ctrl-C). Configuration
-     * problems are logged, every one of them, and the process exits with status 1.
+     * Runs the given services until the process is stopped (SIGTERM, Ctrl-C). Logging is set up
+     * from the loaded environment; configuration problems are logged, every one of them, and the
+     * process exits with status 1.
      */
     public static void run(String[] args, Object... services) {
         launch(args, band -> Arrays.stream(services).forEach(band::service));
@@ -96,18 +82,20 @@ public final class Band implements AutoCloseable {
         launch(args, band -> Arrays.stream(factories).forEach(band::service));
     }
 
-    private static void launch(String[] args, java.util.function.Consumer<Band> register) {
-        Band band;
+    private static void launch(String[] args, Consumer<Band> register) {
+        RunningService service;
         try {
-            band = create(args);
+            Band band = create(args);
+            Logging.configure(band.env);
             register.accept(band);
-            band.start();
+            service = band.start();
         } catch (ConfigurationException e) {
             reportAndExit(e);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("band-shutdown").unstarted(band::stop));
-        band.await();
+        Runtime.getRuntime()
+                .addShutdownHook(Thread.ofPlatform().name("band-shutdown").unstarted(service::stop));
+        service.await();
     }
 
     private static void reportAndExit(ConfigurationException e) {
@@ -124,6 +112,7 @@ public final class Band implements AutoCloseable {
      * {@code .env}, {@code .env.local} and the process environment.
      *
      * @param args the program's arguments; none are defined yet, unknown ones are logged
+     * @throws ConfigurationException listing every problem in the files
      */
     public static Band create(String[] args) {
         Band band = create(Path.of("").toAbsolutePath());
@@ -150,8 +139,10 @@ public final class Band implements AutoCloseable {
      */
     public static Band create(Path directory, Map<String, String> environment, Map<String, ?> overrides) {
         LoadedConfig config = ConfigLoader.load(directory, environment);
-        Settings settings = overrides.isEmpty() ? config.settings()
-                : new Settings(DeepMerge.merge(config.settings().tree(), (ObjectNode) Json.tree(overrides)));
+        Settings settings = overrides.isEmpty()
+                ? config.settings()
+                : SettingsTrees.wrap(
+                        DeepMerge.merge(SettingsTrees.tree(config.settings()), (ObjectNode) Json.tree(overrides)));
         return new Band(settings, config.env(), config.files());
     }
 
@@ -167,7 +158,11 @@ public final class Band implements AutoCloseable {
         return this;
     }
 
-    /** Adds a service created from the settings. */
+    /**
+     * Adds a service created from the settings.
+     *
+     * @throws ConfigurationException when the factory fails (its exception is the problem's text)
+     */
     public Band service(ServiceFactory factory) {
         requireNew();
         try {
@@ -176,8 +171,10 @@ public final class Band implements AutoCloseable {
             throw e;
         } catch (Exception e) {
             Problems problems = new Problems();
-            problems.add("Service factory failed (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")",
-                    Problems.Where.of("service '" + settings.name() + "'"), "fix the constructor or the settings it reads");
+            problems.add(
+                    "Service factory failed (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")",
+                    Problems.Where.of("service '" + settings.name() + "'"),
+                    "fix the constructor or the settings it reads");
             problems.throwIfAny();
         }
         return this;
@@ -212,81 +209,24 @@ public final class Band implements AutoCloseable {
     }
 
     /**
-     * Validates every registration, then starts HTTP, the RPC transport, workers and tasks.
+     * The clock Band reads time from instead of the machine's: tasks plan their runs by it (cron
+     * expressions in its zone), {@code __status} counts uptime by it, and methods that declare a
+     * {@code java.time.Clock} or {@code InstantSource} parameter receive it. Default: the system
+     * clock in the machine's zone. Call timeouts, heartbeats and HTTP deadlines keep real time:
+     * they guard against a peer that never answers, which a stopped clock must not hide.
      *
-     * @throws ConfigurationException listing every problem found
+     * <pre>{@code
+     * Band.create(args).service(new Reports()).clock(Clock.system(ZoneId.of("Europe/Moscow"))).start();
+     * }</pre>
+     *
+     * <p>A clock that is also a {@link SteppedClock} (the testkit's {@code ManualClock}) is waited
+     * on: its time moves only when the test moves it, and moving it runs the tasks that became
+     * due before it returns.
      */
-    public synchronized Band start() {
+    public Band clock(Clock clock) {
         requireNew();
-        long begin = System.nanoTime();
-        log.info("Starting service '{}' (env {}) in {}; config: {}", settings.name(), settings.env(),
-                Path.of("").toAbsolutePath(), files.isEmpty() ? "defaults only"
-                        : files.stream().map(f -> f.getFileName().toString()).collect(Collectors.joining(" + ")));
-        log.info("Effective config: {}", settings.masked());
-        ServiceModel.Builder builder = ServiceModel.builder(settings).inject(RpcClient.class, this::rpc);
-        services.forEach(builder::service);
-        registrations.forEach(r -> r.apply(builder));
-        ServiceModel model = builder.build();
-
-        dispatcher = new Dispatcher(model, new ServiceStatus(settings.name(), model, Clock.systemUTC()),
-                settings.get("rpc.max_in_flight", Integer.class, Dispatcher.DEFAULT_MAX_IN_FLIGHT));
-        state = State.RUNNING;
-        try {
-            http = new HttpServer(dispatcher, model.httpRoutes(), HttpOptions.from(settings));
-            httpPort = http.start(listenHost(), listenPort());
-            rpc = RpcRuntime.start(settings, model, dispatcher);
-            lifecycle = new Lifecycle();
-            lifecycle.start(model.workers(), model.tasks(), model.cleanups());
-        } catch (RuntimeException e) {
-            stop();
-            throw e;
-        }
-        log.info("Service '{}' ready in {} ms: HTTP on {}:{}, {} on channels {}; methods: {}, listeners: {}, workers: {}, tasks: {}",
-                settings.name(), (System.nanoTime() - begin) / 1_000_000, listenHost(), httpPort,
-                rpc.transportDescription(), rpc.channels(), model.methods().size(), model.listeners().size(),
-                model.workers().size(), model.tasks().size());
+        this.clock = Objects.requireNonNull(clock, "clock");
         return this;
-    }
-
-    /** Stops gracefully: no new calls, workers and tasks end, cleanups run. Idempotent. */
-    public synchronized void stop() {
-        if (state != State.RUNNING) {
-            state = State.STOPPED;
-            stopped.countDown();
-            return;
-        }
-        state = State.STOPPED;
-        log.info("Stopping service '{}'", settings.name());
-        long begin = System.nanoTime();
-        if (rpc != null) {
-            rpc.close();
-        }
-        if (http != null) {
-            http.stop();
-        }
-        if (dispatcher != null) {
-            dispatcher.close();
-        }
-        if (lifecycle != null) {
-            lifecycle.stop(SHUTDOWN_GRACE);
-        }
-        log.info("Service '{}' stopped in {} ms", settings.name(), (System.nanoTime() - begin) / 1_000_000);
-        stopped.countDown();
-    }
-
-    /** Blocks until {@link #stop()} has finished. */
-    public void await() {
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Same as {@link #stop()}, for try-with-resources. */
-    @Override
-    public void close() {
-        stop();
     }
 
     /** The loaded settings. */
@@ -295,56 +235,23 @@ public final class Band implements AutoCloseable {
     }
 
     /**
-     * The client for calling other services over the platform's transport (Redis, or the
-     * in-process bus without a {@code redis_dsn}). Service methods can also declare an
-     * {@code RpcClient} parameter.
+     * Validates the configuration and every registration, then starts HTTP, the RPC transport,
+     * the heartbeat, workers and tasks.
      *
-     * <pre>{@code
-     * Object geo = band.rpc().call("mmgeo", "enrich", Map.of("ip", ip), Duration.ofMillis(500));
-     * }</pre>
+     * @return the running service
+     * @throws ConfigurationException listing every problem found (and when the HTTP port is taken)
      */
-    public RpcClient rpc() {
-        if (rpc == null) {
-            throw new IllegalStateException("the service is not started");
-        }
-        return rpc.client();
-    }
-
-    /** Completes once every channel is subscribed (at once for the in-process transport). */
-    public java.util.concurrent.CompletionStage<Void> ready() {
-        if (rpc == null) {
-            throw new IllegalStateException("the service is not started");
-        }
-        return rpc.ready();
-    }
-
-    /** The port HTTP listens on (the real one when {@code listen} asked for port 0). */
-    public int httpPort() {
-        if (httpPort < 0) {
-            throw new IllegalStateException("the service is not started");
-        }
-        return httpPort;
-    }
-
-    private String listenHost() {
-        String listen = settings.listen();
-        String host = listen.substring(0, listen.lastIndexOf(':'));
-        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    }
-
-    private int listenPort() {
-        String listen = settings.listen();
-        return Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
+    public RunningService start() {
+        requireNew();
+        started = true;
+        return new RunningService(
+                ServiceAssembly.start(settings, files, List.copyOf(services), List.copyOf(registrations), clock));
     }
 
     private void requireNew() {
-        if (state != State.NEW) {
-            throw new IllegalStateException("register services and methods before start()");
+        if (started) {
+            throw new IllegalStateException(
+                    "this builder already started a service: register everything before start()");
         }
-    }
-
-    @FunctionalInterface
-    private interface Registration {
-        void apply(ServiceModel.Builder builder);
     }
 }

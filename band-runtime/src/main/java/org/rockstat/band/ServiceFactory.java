@@ -9,6 +9,9 @@ import org.rockstat.band.config.Settings;
  * <pre>{@code
  * Band.run(args, SkeletonService::new);   // public SkeletonService(Settings settings)
  * }</pre>
+ *
+ * <p>A constructor that also takes the {@code RpcClient} or typed clients ({@code @RemoteService}
+ * interfaces) is called by Band itself when the class is passed: {@code Band.run(args, Checkout.class)}.
  */
 @FunctionalInterface
 public interface ServiceFactory {

@@ -11,17 +11,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.rockstat.band.annotation.Enricher;
 import org.rockstat.band.annotation.Handler;
+import org.rockstat.band.client.RpcClient;
 import org.rockstat.band.config.Settings;
-import org.rockstat.band.rpc.RpcClient;
-import org.rockstat.band.testing.FakeDirector;
-import org.rockstat.band.testing.FakeFront;
-import org.rockstat.band.testing.RawRpcPeer.Dialect;
-import org.rockstat.band.testing.RedisServerExtension;
+import org.rockstat.band.fixtures.RedisServerExtension;
+import org.rockstat.band.fixtures.WirePeer;
+import org.rockstat.band.fixtures.WirePeer.Dialect;
 
 /** The launcher on the platform's transport: joining Rockstat over Redis, and calls between services. */
 class BandRpcTest {
     @RegisterExtension
     static final RedisServerExtension redis = new RedisServerExtension();
+
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     public static final class Geo {
@@ -38,14 +38,24 @@ class BandRpcTest {
         }
     }
 
-    private static Band band(String name, String dsn, Object service) {
-        return Band.create(Settings.of(Map.of("name", name, "listen", "127.0.0.1:0", "redis_dsn", dsn,
-                "rpc", Map.of("heartbeat_delay_ms", 100, "heartbeat_every_ms", 200)))).service(service).start();
+    private static RunningService band(String name, String dsn, Object service) {
+        return Band.create(Settings.of(Map.of(
+                        "name",
+                        name,
+                        "listen",
+                        "127.0.0.1:0",
+                        "redis_dsn",
+                        dsn,
+                        "rpc",
+                        Map.of("heartbeat_delay_ms", 100, "heartbeat_every_ms", 200))))
+                .service(service)
+                .start();
     }
 
     @Test
     void servicesInOneJvmCallEachOtherOverTheEmbeddedTransport() throws Exception {
-        try (Band geo = band("geo", "", new Geo()); Band front = band("front_like", "memory://", new Front())) {
+        try (RunningService geo = band("geo", "", new Geo());
+                RunningService front = band("front_like", "memory://", new Front())) {
             geo.ready().toCompletableFuture().get(10, TimeUnit.SECONDS);
             front.ready().toCompletableFuture().get(10, TimeUnit.SECONDS);
             assertThat(front.rpc().call("front_like", "locate", Map.of("ip", "1.2.3.4"), WAIT))
@@ -55,14 +65,15 @@ class BandRpcTest {
 
     @Test
     void aServiceJoinsThePlatformOverRedis() throws Exception {
-        try (FakeDirector director = new FakeDirector(redis.dsn());
-             FakeFront front = new FakeFront(redis.dsn());
-             Band geo = band("geo", redis.dsn(), new Geo())) {
+        try (WirePeer director = WirePeer.director(redis.dsn());
+                WirePeer front = WirePeer.front(redis.dsn());
+                RunningService geo = band("geo", redis.dsn(), new Geo())) {
             geo.ready().toCompletableFuture().get(10, TimeUnit.SECONDS);
             await().atMost(WAIT).until(() -> director.heartbeatsFrom("geo").size() >= 2);
             ObjectNode status = director.status("geo", WAIT);
-            assertThat(status.path("result").path("data").path("register").toString()).isEqualTo(
-                    "[{\"method\":\"enrich\",\"role\":\"enricher\",\"options\":{\"keys\":[\"in.gen.track\"],\"props\":{\"ip\":\"td.ip\"}}}]");
+            assertThat(status.path("result").path("data").path("register").toString())
+                    .isEqualTo(
+                            "[{\"method\":\"enrich\",\"role\":\"enricher\",\"options\":{\"keys\":[\"in.gen.track\"],\"props\":{\"ip\":\"td.ip\"}}}]");
             Map<String, ObjectNode> answers = front.enrich(Map.of("ip", "1.1.1.1"), java.util.Set.of("geo"), WAIT);
             assertThat(answers.get("geo").path("result").path("city").asText()).isEqualTo("Moscow");
             ObjectNode direct = front.call("geo", "enrich", Map.of("ip", "8.8.8.8"), Dialect.PYTHON, WAIT);

@@ -26,14 +26,15 @@ import org.rockstat.band.annotation.Worker;
 import org.rockstat.band.config.ConfigurationException;
 import org.rockstat.band.config.Settings;
 import org.rockstat.band.internal.json.Json;
-import org.rockstat.band.lifecycle.Schedule;
-import org.rockstat.band.rpc.MethodSpec;
+import org.rockstat.band.job.Schedule;
+import org.rockstat.band.method.MethodSpec;
 
 /** The launcher end to end: config files, validation, HTTP, workers, tasks and cleanups. */
 class BandTest {
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private final List<String> events = new CopyOnWriteArrayList<>();
     private final AtomicInteger ticks = new AtomicInteger();
+    private volatile Thread taskThread;
 
     public final class Greeter {
         private final String greeting;
@@ -64,6 +65,7 @@ class BandTest {
 
         @Task(every = "20ms")
         public void tick() {
+            taskThread = Thread.currentThread();
             ticks.incrementAndGet();
         }
 
@@ -74,8 +76,10 @@ class BandTest {
     }
 
     private static JsonNode get(int port, String path) throws Exception {
-        HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         return Json.mapper().readTree(response.body());
     }
 
@@ -89,59 +93,86 @@ class BandTest {
                 key_prefix: in.gen.track
                 """);
         Files.writeString(dir.resolve(".env"), "GREETING=Hi\n");
-        Band band = Band.create(dir, Map.of()).service(Greeter::new)
-                .method(MethodSpec.exposed("ping"), call -> Map.of("pong", true)).start();
+        RunningService band = Band.create(dir, Map.of())
+                .service(Greeter::new)
+                .method(MethodSpec.exposed("ping"), call -> Map.of("pong", true))
+                .start();
         try (band) {
             assertThat(band.settings().env()).isEqualTo("development");
             assertThat(get(band.httpPort(), "/hello/ann").path("text").asText()).isEqualTo("Hi, ann");
             assertThat(get(band.httpPort(), "/ping").path("pong").asBoolean()).isTrue();
-            assertThat(get(band.httpPort(), "/enrich?ua=Mozilla").path("len").asInt()).isEqualTo(7);
+            assertThat(get(band.httpPort(), "/enrich?ua=Mozilla").path("len").asInt())
+                    .isEqualTo(7);
             JsonNode status = get(band.httpPort(), "/__status").path("data");
             assertThat(status.path("name").asText()).isEqualTo("greeter");
-            assertThat(status.path("register").toString()).isEqualTo("["
-                    + "{\"method\":\"enrich\",\"role\":\"enricher\",\"options\":{\"keys\":[\"in.gen.track\"],\"props\":{\"ua\":\"td.ua\"}}},"
-                    + "{\"method\":\"hello\",\"role\":\"handler\",\"options\":{}}]");
+            assertThat(status.path("register").toString())
+                    .isEqualTo("["
+                            + "{\"method\":\"enrich\",\"role\":\"enricher\",\"options\":{\"keys\":[\"in.gen.track\"],\"props\":{\"ua\":\"td.ua\"}}},"
+                            + "{\"method\":\"hello\",\"role\":\"handler\",\"options\":{}}]");
             await().atMost(Duration.ofSeconds(10)).until(() -> events.contains("worker started") && ticks.get() >= 3);
         }
         assertThat(events).containsExactly("worker started", "worker stopped", "cleanup");
-        int ticksAtStop = ticks.get();
-        assertThat(ticks.get()).isEqualTo(ticksAtStop);
+        // stop() waited for the task's thread: nothing runs after it
+        assertThat(taskThread.isAlive()).isFalse();
+    }
+
+    public static final class TwoNamedX {
+        @Handler(name = "x")
+        public Object a() {
+            return 1;
+        }
+
+        @Handler(name = "x")
+        public Object b() {
+            return 2;
+        }
     }
 
     @Test
     void reportsEveryProblemBeforeStartingAnything() {
-        Band band = Band.create(Settings.of(Map.of("name", "bad", "listen", "127.0.0.1:0")))
-                .service(new Object() {
-                    @Handler(name = "x") public Object a() { return 1; }
-                    @Handler(name = "x") public Object b() { return 2; }
-                })
+        Band band = Band.create(Settings.of(Map.of(
+                        "name", "bad",
+                        "listen", "127.0.0.1:0",
+                        "rpc", Map.of("max_in_flight", 0, "max_message_bytes", 10))))
+                .service(new TwoNamedX())
                 .method(MethodSpec.enricher(List.of(), Map.of()), call -> null);
-        assertThatThrownBy(band::start).isInstanceOf(ConfigurationException.class)
-                .extracting(e -> ((ConfigurationException) e).problems()).asList().hasSize(2);
-        assertThatThrownBy(band::httpPort).isInstanceOf(IllegalStateException.class)
-                .hasMessage("the service is not started");
+        assertThatThrownBy(band::start)
+                .isInstanceOf(ConfigurationException.class)
+                .extracting(e -> ((ConfigurationException) e).problems())
+                .isEqualTo(List.of(
+                        "Setting 'rpc.max_in_flight' = 0 is out of range in config.yaml:"
+                                + " give 1 to 100000, e.g. 'max_in_flight: 200' under 'rpc'",
+                        "Setting 'rpc.max_message_bytes' = 10 is out of range in config.yaml:"
+                                + " give 64 to 536870912, e.g. 'max_message_bytes: 1048576' under 'rpc'",
+                        "Duplicate method name 'x' for method TwoNamedX.b: TwoNamedX.a already uses it;"
+                                + " rename one, e.g. @Handler(name = \"x2\")",
+                        "Missing keys for enricher 'enrich': give the routing-key prefixes, e.g."
+                                + " MethodSpec.enricher(List.of(\"in.gen.track\"), props)"));
     }
 
     @Test
     void aFailingFactoryIsAConfigurationProblem() {
         assertThatThrownBy(() -> Band.create(Settings.of(Map.of("name", "f"))).service(settings -> {
-            throw new IllegalArgumentException("no database file");
-        })).isInstanceOf(ConfigurationException.class).hasMessage("Service factory failed (IllegalArgumentException:"
-                + " no database file) for service 'f': fix the constructor or the settings it reads");
+                    throw new IllegalArgumentException("no database file");
+                }))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("Service factory failed (IllegalArgumentException:"
+                        + " no database file) for service 'f': fix the constructor or the settings it reads");
     }
 
     @Test
     void plainCodeJobsRunAndStopIsIdempotent() {
-        Band band = Band.create(Settings.of(Map.of("name", "jobs", "listen", "127.0.0.1:0")))
+        Band builder = Band.create(Settings.of(Map.of("name", "jobs", "listen", "127.0.0.1:0")))
                 .method(MethodSpec.exposed("noop"), call -> null)
                 .task("tick", Schedule.every("10ms"), ticks::incrementAndGet)
-                .cleanup("bye", () -> events.add("bye"))
-                .start();
+                .cleanup("bye", () -> events.add("bye"));
+        RunningService band = builder.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> ticks.get() >= 2);
         band.stop();
         band.stop();
         assertThat(events).containsExactly("bye");
-        assertThatThrownBy(() -> band.service(new Object())).isInstanceOf(IllegalStateException.class)
-                .hasMessage("register services and methods before start()");
+        assertThatThrownBy(() -> builder.service(new Object()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("this builder already started a service: register everything before start()");
     }
 }

@@ -1,7 +1,6 @@
 package org.rockstat.band.bench;
 
-import org.rockstat.band.testing.RedisServerExtension;
-
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -25,7 +24,7 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
-import org.rockstat.band.internal.json.Json;
+import org.rockstat.band.fixtures.RedisServerExtension;
 
 /**
  * {@code make bench} / {@code make bench-quick}: starts its own redis-server, runs every pair
@@ -40,15 +39,28 @@ public final class BenchMain {
             : List.of("-XX:+UseSerialGC");
 
     /** How much of everything to do. */
-    record Plan(String name, int rounds, int latencyCalls, long tpWarmupMs, long tpWindowMs, double httpWarmupS,
-                double httpWindowS, int startupRounds, int jmhRounds, int jmhWarmups, int jmhIterations,
-                long jmhIterationMs) {
+    record Plan(
+            String name,
+            int rounds,
+            int latencyCalls,
+            long tpWarmupMs,
+            long tpWindowMs,
+            double httpWarmupS,
+            double httpWindowS,
+            int startupRounds,
+            int jmhRounds,
+            int jmhWarmups,
+            int jmhIterations,
+            long jmhIterationMs) {
         static final Plan FULL = new Plan("full", 3, 20_000, 2_000, 5_000, 2, 5, 5, 3, 3, 5, 1000);
         static final Plan QUICK = new Plan("quick", 1, 3_000, 200, 600, 1, 1, 1, 1, 2, 2, 200);
     }
 
-    private static final int[] IN_FLIGHT = System.getenv("BENCH_INFLIGHT") == null ? new int[] {1, 16, 64, 256}
-            : java.util.Arrays.stream(System.getenv("BENCH_INFLIGHT").split(",")).mapToInt(Integer::parseInt).toArray();
+    private static final int[] IN_FLIGHT = System.getenv("BENCH_INFLIGHT") == null
+            ? new int[] {1, 16, 64, 256}
+            : java.util.Arrays.stream(System.getenv("BENCH_INFLIGHT").split(","))
+                    .mapToInt(Integer::parseInt)
+                    .toArray();
     private static final int[] HTTP_CONNECTIONS = {1, 64};
 
     private final Plan plan;
@@ -62,13 +74,24 @@ public final class BenchMain {
         Plan plan = args.length > 0 && args[0].equals("--quick") ? Plan.QUICK : Plan.FULL;
         // overrides for profiling runs
         Plan p = plan;
-        plan = new Plan(p.name, env("BENCH_ROUNDS", p.rounds), env("BENCH_LATENCY_CALLS", p.latencyCalls),
-                p.tpWarmupMs, env("BENCH_TP_WINDOW_MS", (int) p.tpWindowMs), p.httpWarmupS, p.httpWindowS,
-                p.startupRounds, p.jmhRounds, p.jmhWarmups, p.jmhIterations, p.jmhIterationMs);
+        plan = new Plan(
+                p.name,
+                env("BENCH_ROUNDS", p.rounds),
+                env("BENCH_LATENCY_CALLS", p.latencyCalls),
+                p.tpWarmupMs,
+                env("BENCH_TP_WINDOW_MS", (int) p.tpWindowMs),
+                p.httpWarmupS,
+                p.httpWindowS,
+                p.startupRounds,
+                p.jmhRounds,
+                p.jmhWarmups,
+                p.jmhIterations,
+                p.jmhIterationMs);
         Path out = Path.of(args.length > 1 ? args[1] : "band-bench/target/bench-results.json");
         long begin = System.nanoTime();
         new BenchMain(plan).run(out);
-        System.out.printf(Locale.ROOT, "%nbench (%s) finished in %.1f s%n", plan.name, (System.nanoTime() - begin) / 1e9);
+        System.out.printf(
+                Locale.ROOT, "%nbench (%s) finished in %.1f s%n", plan.name, (System.nanoTime() - begin) / 1e9);
         System.exit(0);
     }
 
@@ -89,7 +112,9 @@ public final class BenchMain {
 
     private static String redisVersion() {
         try {
-            Process p = new ProcessBuilder("redis-server", "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("redis-server", "--version")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
             p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
             return out;
@@ -125,69 +150,96 @@ public final class BenchMain {
 
     private void rpcAndHttp(RedisServerExtension redis) throws Exception {
         try (PeerProcess rawPeer = new PeerProcess("raw", redis.dsn(), 0);
-             PeerProcess bandPeer = new PeerProcess("band", redis.dsn(), 0)) {
+                PeerProcess bandPeer = new PeerProcess("band", redis.dsn(), 0)) {
             int rawPort = rawPeer.awaitReady();
             int bandPort = bandPeer.awaitReady();
-            if (selected("rpc")) try (RpcPair rpc = new RpcPair(redis.dsn())) {
-                System.out.printf("%n[1] RPC over Redis: %d-byte request, %d sequential calls, windows %d ms after %d ms warm-up%n",
-                        rpc.messageBytes(), plan.latencyCalls, plan.tpWindowMs, plan.tpWarmupMs);
-                // JIT warm-up of both sides, not recorded: a burst at 64 in flight gets both paths compiled
-                long burst = plan == Plan.QUICK || plan.name.equals("quick") ? 1_500 : 3_000;
-                rpc.rawThroughput(64, 0, burst);
-                rpc.bandThroughput(64, 0, burst);
-                rpc.rawLatency(plan.latencyCalls / 2);
-                rpc.bandLatency(plan.latencyCalls / 2);
-                Figure p50 = fig("rpc.p50", "us", false);
-                Figure p99 = fig("rpc.p99", "us", false);
-                for (Figure f : List.of(p50, p99)) {
-                    f.params.put("calls", plan.latencyCalls);
-                    f.params.put("message_bytes", rpc.messageBytes());
-                }
-                for (int round = 1; round <= plan.rounds; round++) {
-                    double[] raw = rpc.rawLatency(plan.latencyCalls);
-                    double[] band = rpc.bandLatency(plan.latencyCalls);
-                    p50.raw.add(raw[0]);
-                    p99.raw.add(raw[1]);
-                    p50.band.add(band[0]);
-                    p99.band.add(band[1]);
-                    System.out.printf(Locale.ROOT, "  round %d latency: raw p50 %.0f p99 %.0f us | band p50 %.0f p99 %.0f us%n",
-                            round, raw[0], raw[1], band[0], band[1]);
-                    // diagnostic: the raw ping-pong with one virtual-thread hand-off per side
-                    double[] hop = rpc.rawLatency(plan.latencyCalls, true);
-                    Figure hopP50 = fig("diag.rpc.p50.raw_vthop", "us", false);
-                    hopP50.params.put("note", "band column = raw ping-pong with one virtual-thread hand-off on each side");
-                    hopP50.band.add(hop[0]);
-                    hopP50.raw.add(raw[0]);
-                    System.out.printf(Locale.ROOT, "  round %d latency: raw with a virtual-thread hop per side p50 %.0f p99 %.0f us%n",
-                            round, hop[0], hop[1]);
-                    for (int n : IN_FLIGHT) {
-                        Figure tp = fig("rpc.throughput.inflight" + n, "calls/s", true);
-                        tp.params.put("in_flight", n);
-                        tp.params.put("window_ms", plan.tpWindowMs);
-                        double r = rpc.rawThroughput(n, plan.tpWarmupMs, plan.tpWindowMs);
-                        double b = rpc.bandThroughput(n, plan.tpWarmupMs, plan.tpWindowMs);
-                        tp.raw.add(r);
-                        tp.band.add(b);
-                        if (n == 64) {
-                            double h = rpc.rawThroughput(n, plan.tpWarmupMs, plan.tpWindowMs, true);
-                            Figure hopTp = fig("diag.rpc.throughput.inflight64.raw_vthop", "calls/s", true);
-                            hopTp.params.put("note", "band column = raw ping-pong with one virtual-thread hand-off on each side");
-                            hopTp.band.add(h);
-                            hopTp.raw.add(r);
-                            System.out.printf(Locale.ROOT, "  round %d throughput,  64 in flight: raw with a virtual-thread hop per side %8.0f calls/s%n", round, h);
+            if (selected("rpc"))
+                try (RpcPair rpc = new RpcPair(redis.dsn())) {
+                    System.out.printf(
+                            "%n[1] RPC over Redis: %d-byte request, %d sequential calls, windows %d ms after %d ms warm-up%n",
+                            rpc.messageBytes(), plan.latencyCalls, plan.tpWindowMs, plan.tpWarmupMs);
+                    // JIT warm-up of both sides, not recorded: a burst at 64 in flight gets both paths compiled
+                    long burst = plan.name.equals("quick") ? 1_500 : 3_000;
+                    rpc.rawThroughput(64, 0, burst);
+                    rpc.bandThroughput(64, 0, burst);
+                    rpc.rawLatency(plan.latencyCalls / 2);
+                    rpc.bandLatency(plan.latencyCalls / 2);
+                    Figure p50 = fig("rpc.p50", "us", false);
+                    Figure p99 = fig("rpc.p99", "us", false);
+                    for (Figure f : List.of(p50, p99)) {
+                        f.params.put("calls", plan.latencyCalls);
+                        f.params.put("message_bytes", rpc.messageBytes());
+                    }
+                    for (int round = 1; round <= plan.rounds; round++) {
+                        double[] raw = rpc.rawLatency(plan.latencyCalls);
+                        double[] band = rpc.bandLatency(plan.latencyCalls);
+                        p50.raw.add(raw[0]);
+                        p99.raw.add(raw[1]);
+                        p50.band.add(band[0]);
+                        p99.band.add(band[1]);
+                        System.out.printf(
+                                Locale.ROOT,
+                                "  round %d latency: raw p50 %.0f p99 %.0f us | band p50 %.0f p99 %.0f us%n",
+                                round,
+                                raw[0],
+                                raw[1],
+                                band[0],
+                                band[1]);
+                        // diagnostic: the raw ping-pong with one virtual-thread hand-off per side
+                        double[] hop = rpc.rawLatency(plan.latencyCalls, true);
+                        Figure hopP50 = fig("diag.rpc.p50.raw_vthop", "us", false);
+                        hopP50.params.put(
+                                "note", "band column = raw ping-pong with one virtual-thread hand-off on each side");
+                        hopP50.band.add(hop[0]);
+                        hopP50.raw.add(raw[0]);
+                        System.out.printf(
+                                Locale.ROOT,
+                                "  round %d latency: raw with a virtual-thread hop per side p50 %.0f p99 %.0f us%n",
+                                round,
+                                hop[0],
+                                hop[1]);
+                        for (int n : IN_FLIGHT) {
+                            Figure tp = fig("rpc.throughput.inflight" + n, "calls/s", true);
+                            tp.params.put("in_flight", n);
+                            tp.params.put("window_ms", plan.tpWindowMs);
+                            double r = rpc.rawThroughput(n, plan.tpWarmupMs, plan.tpWindowMs);
+                            double b = rpc.bandThroughput(n, plan.tpWarmupMs, plan.tpWindowMs);
+                            tp.raw.add(r);
+                            tp.band.add(b);
+                            if (n == 64) {
+                                double h = rpc.rawThroughput(n, plan.tpWarmupMs, plan.tpWindowMs, true);
+                                Figure hopTp = fig("diag.rpc.throughput.inflight64.raw_vthop", "calls/s", true);
+                                hopTp.params.put(
+                                        "note",
+                                        "band column = raw ping-pong with one virtual-thread hand-off on each side");
+                                hopTp.band.add(h);
+                                hopTp.raw.add(r);
+                                System.out.printf(
+                                        Locale.ROOT,
+                                        "  round %d throughput,  64 in flight: raw with a virtual-thread hop per side %8.0f calls/s%n",
+                                        round,
+                                        h);
+                            }
+                            System.out.printf(
+                                    Locale.ROOT,
+                                    "  round %d throughput, %3d in flight: raw %8.0f | band %8.0f calls/s%n",
+                                    round,
+                                    n,
+                                    r,
+                                    b);
                         }
-                        System.out.printf(Locale.ROOT, "  round %d throughput, %3d in flight: raw %8.0f | band %8.0f calls/s%n", round, n, r, b);
                     }
                 }
-            }
             if (!selected("http")) {
                 return;
             }
             if (!HttpPair.available()) {
-                System.out.println("\n[2] HTTP: SKIPPED, wrk not found (apt-get install -y wrk; 'make bench' installs it when run as root)");
+                System.out.println(
+                        "\n[2] HTTP: SKIPPED, wrk not found (apt-get install -y wrk; 'make bench' installs it when run as root)");
                 return;
             }
-            System.out.printf("%n[2] HTTP: %s, GET /ping, keep-alive, %.0f s windows%n", HttpPair.version(), plan.httpWindowS);
+            System.out.printf(
+                    "%n[2] HTTP: %s, GET /ping, keep-alive, %.0f s windows%n", HttpPair.version(), plan.httpWindowS);
             for (int c : HTTP_CONNECTIONS) {
                 HttpPair.run(rawPort, c, plan.httpWarmupS);
                 HttpPair.run(bandPort, c, plan.httpWarmupS);
@@ -206,8 +258,15 @@ public final class BenchMain {
                         p99.raw.add(r.p99Ms());
                         p99.band.add(b.p99Ms());
                     }
-                    System.out.printf(Locale.ROOT, "  round %d, %2d connections: raw %8.0f req/s p99 %.2f ms | band %8.0f req/s p99 %.2f ms%n",
-                            round, c, r.rps(), r.p99Ms(), b.rps(), b.p99Ms());
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  round %d, %2d connections: raw %8.0f req/s p99 %.2f ms | band %8.0f req/s p99 %.2f ms%n",
+                            round,
+                            c,
+                            r.rps(),
+                            r.p99Ms(),
+                            b.rps(),
+                            b.p99Ms());
                 }
             }
         }
@@ -216,7 +275,8 @@ public final class BenchMain {
     // ---------------------------------------------------------------- pair 4
 
     private void startup(RedisServerExtension redis) throws Exception {
-        System.out.printf("%n[4] Start-up to ready (HTTP /__status answers and subscribed on Redis) and idle memory, %d rounds%n",
+        System.out.printf(
+                "%n[4] Start-up to ready (HTTP /__status answers and subscribed on Redis) and idle memory, %d rounds%n",
                 plan.startupRounds);
         Figure ready = fig("startup.ready_ms", "ms", false);
         Figure heap = fig("idle.heap_mb", "MB", false);
@@ -225,7 +285,8 @@ public final class BenchMain {
             f.params.put("band_methods", 50);
             f.params.put("jvm_flags", String.join(" ", PEER_JVM_FLAGS));
         }
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
         RedisClient client = RedisClient.create(RedisURI.create(redis.dsn()));
         try (StatefulRedisConnection<String, String> conn = client.connect()) {
             // warm the pollers so their first use is not billed to the peer
@@ -256,8 +317,14 @@ public final class BenchMain {
                         (mode.equals("raw") ? ready.raw : ready.band).add(ms);
                         (mode.equals("raw") ? heap.raw : heap.band).add(heapMb);
                         (mode.equals("raw") ? rss.raw : rss.band).add(rssMb);
-                        System.out.printf(Locale.ROOT, "  round %d %-4s: ready %.0f ms, idle heap after GC %.1f MB, RSS %.1f MB%n",
-                                round, mode, ms, heapMb, rssMb);
+                        System.out.printf(
+                                Locale.ROOT,
+                                "  round %d %-4s: ready %.0f ms, idle heap after GC %.1f MB, RSS %.1f MB%n",
+                                round,
+                                mode,
+                                ms,
+                                heapMb,
+                                rssMb);
                     }
                 }
             }
@@ -266,14 +333,18 @@ public final class BenchMain {
         }
     }
 
-    private static boolean pollOnce(HttpClient http, int port, StatefulRedisConnection<String, String> redis, String channel) {
+    private static boolean pollOnce(
+            HttpClient http, int port, StatefulRedisConnection<String, String> redis, String channel) {
         Long subscribers = redis.sync().pubsubNumsub(channel).get(channel);
         if (subscribers == null || subscribers == 0) {
             return false;
         }
         try {
-            HttpResponse<Void> res = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/__status"))
-                    .timeout(Duration.ofMillis(500)).build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> res = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/__status"))
+                            .timeout(Duration.ofMillis(500))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
             return res.statusCode() == 200;
         } catch (Exception e) {
             return false;
@@ -283,13 +354,13 @@ public final class BenchMain {
     // ---------------------------------------------------------------- pair 3
 
     private void dispatch() throws Exception {
-        System.out.printf("%n[3] Dispatch in-process (JMH, %d round(s) of 1 fork, %d x %d ms warm-up, %d x %d ms measured)%n",
+        System.out.printf(
+                "%n[3] Dispatch in-process (JMH, %d round(s) of 1 fork, %d x %d ms warm-up, %d x %d ms measured)%n",
                 plan.jmhRounds, plan.jmhWarmups, plan.jmhIterationMs, plan.jmhIterations, plan.jmhIterationMs);
         for (int round = 1; round <= plan.jmhRounds; round++) {
             // raw and Band alternate inside each JMH run (JMH orders band before raw), runs alternate per round
             jmh(round, "10", new String[] {"100B", "10KB", "1MB"}, "band|raw");
             jmh(round, "1000", new String[] {"100B"}, "band|raw");
-            jmh(round, "10", new String[] {"100B"}, "bandHandoff");
         }
     }
 
@@ -309,27 +380,36 @@ public final class BenchMain {
             String bench = result.getParams().getBenchmark();
             String payload = result.getParams().getParam("payload");
             double score = result.getPrimaryResult().getScore();
-            boolean handoff = bench.endsWith(".bandHandoff");
-            boolean isBand = handoff || bench.endsWith(".band");
-            String name = (payload.equals("100B") ? "dispatch.100B.m" + methods : "dispatch." + payload)
-                    + (handoff ? ".handoff" : "");
+            boolean isBand = bench.endsWith(".band");
+            String name = payload.equals("100B") ? "dispatch.100B.m" + methods : "dispatch." + payload;
             Figure f = fig(name, "ns/op", false);
             f.params.put("methods", Integer.parseInt(methods));
             f.params.put("payload", payload);
-            if (handoff) {
-                f.params.put("note", "call handed to a new virtual thread and joined, as HTTP calls are; no raw twin");
-            }
             (isBand ? f.band : f.raw).add(score);
-            System.out.printf(Locale.ROOT, "  round %d %-24s %-4s %12.0f ns/op%n", round, name, isBand ? "band" : "raw", score);
+            System.out.printf(
+                    Locale.ROOT, "  round %d %-24s %-4s %12.0f ns/op%n", round, name, isBand ? "band" : "raw", score);
         }
     }
 
     // ---------------------------------------------------------------- output
 
-    private static final List<String> ORDER = List.of("rpc.p50", "rpc.p99", "rpc.throughput.inflight1",
-            "rpc.throughput.inflight16", "rpc.throughput.inflight64", "rpc.throughput.inflight256", "http.rps.c1",
-            "http.rps.c64", "http.p99.c64", "dispatch.100B.m10", "dispatch.100B.m1000", "dispatch.10KB", "dispatch.1MB",
-            "startup.ready_ms", "idle.heap_mb", "idle.rss_mb");
+    private static final List<String> ORDER = List.of(
+            "rpc.p50",
+            "rpc.p99",
+            "rpc.throughput.inflight1",
+            "rpc.throughput.inflight16",
+            "rpc.throughput.inflight64",
+            "rpc.throughput.inflight256",
+            "http.rps.c1",
+            "http.rps.c64",
+            "http.p99.c64",
+            "dispatch.100B.m10",
+            "dispatch.100B.m1000",
+            "dispatch.10KB",
+            "dispatch.1MB",
+            "startup.ready_ms",
+            "idle.heap_mb",
+            "idle.rss_mb");
 
     private List<Figure> ordered() {
         List<Figure> list = new ArrayList<>();
@@ -343,24 +423,36 @@ public final class BenchMain {
     }
 
     private void print() {
-        System.out.printf("%n%-28s %14s %14s %8s  %-11s %s%n", "figure", "band", "raw", "ratio", "unit", "spread band / raw");
+        System.out.printf(
+                "%n%-28s %14s %14s %8s  %-11s %s%n", "figure", "band", "raw", "ratio", "unit", "spread band / raw");
         for (Figure f : ordered()) {
-            System.out.printf(Locale.ROOT, "%-28s %14s %14s %8s  %-11s %s / %s%n", f.name, num(f.bandMedian()),
-                    f.hasRaw() ? num(f.rawMedian()) : "-", f.ratio() == null ? "-" : String.format(Locale.ROOT, "%.2f", f.ratio()),
-                    f.unit, pct(Figure.spread(f.band)), f.hasRaw() ? pct(Figure.spread(f.raw)) : "-");
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-28s %14s %14s %8s  %-11s %s / %s%n",
+                    f.name,
+                    num(f.bandMedian()),
+                    f.hasRaw() ? num(f.rawMedian()) : "-",
+                    f.ratio() == null ? "-" : String.format(Locale.ROOT, "%.2f", f.ratio()),
+                    f.unit,
+                    pct(Figure.spread(f.band)),
+                    f.hasRaw() ? pct(Figure.spread(f.raw)) : "-");
         }
     }
 
     private void write(Path out) throws Exception {
         Files.createDirectories(out.toAbsolutePath().getParent());
-        List<Map<String, Object>> json = ordered().stream().map(f -> {
-            Map<String, Object> m = f.toJson();
-            @SuppressWarnings("unchecked")
-            Map<String, Object> p = (Map<String, Object>) m.get("params");
-            p.put("mode", plan.name);
-            return m;
-        }).toList();
-        Files.writeString(out, Json.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json) + "\n");
+        List<Map<String, Object>> json = ordered().stream()
+                .map(f -> {
+                    Map<String, Object> m = f.toJson();
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> p = (Map<String, Object>) m.get("params");
+                    p.put("mode", plan.name);
+                    return m;
+                })
+                .toList();
+        Files.writeString(
+                out,
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json) + "\n");
         System.out.println("\nwrote " + out);
     }
 
@@ -378,13 +470,21 @@ public final class BenchMain {
     private static String machine() {
         String cpu = "unknown CPU";
         try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .orElse(cpu);
         } catch (Exception ignored) {
             // not Linux
         }
-        return String.format("%s, %d cores, Java %s (%s), %s %s", cpu, Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"), System.getProperty("java.vm.name"), System.getProperty("os.name"),
+        return String.format(
+                "%s, %d cores, Java %s (%s), %s %s",
+                cpu,
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"),
+                System.getProperty("java.vm.name"),
+                System.getProperty("os.name"),
                 System.getProperty("os.version"));
     }
 }

@@ -2,7 +2,7 @@ package org.rockstat.band.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rockstat.band.annotation.Handler;
-import org.rockstat.band.rpc.Params;
+import org.rockstat.band.call.Params;
 
 /**
  * The benchmarked service: {@code echo} answers its params (RPC pair, dispatch pair), {@code ping}

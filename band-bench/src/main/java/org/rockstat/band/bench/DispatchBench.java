@@ -1,10 +1,14 @@
 package org.rockstat.band.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -15,25 +19,28 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.rockstat.band.Band;
+import org.rockstat.band.BandClient;
+import org.rockstat.band.RunningService;
+import org.rockstat.band.call.Params;
 import org.rockstat.band.config.Settings;
-import org.rockstat.band.internal.dispatch.Dispatcher;
-import org.rockstat.band.internal.dispatch.ServiceStatus;
-import org.rockstat.band.internal.json.Json;
-import org.rockstat.band.internal.method.ServiceModel;
-import org.rockstat.band.internal.rpc.WireCodec;
-import org.rockstat.band.rpc.MethodSpec;
+import org.rockstat.band.method.MethodSpec;
 
 /**
- * Pair 3: in-process dispatch of one request message. Band: decode the envelope, bind params,
- * invoke {@code echo} on the calling thread (as the RPC endpoint does on the message's own
- * virtual thread), encode the response. {@code bandHandoff}: the same with the hand-off to a new
- * virtual thread that HTTP calls take. Raw: Jackson
- * parse + serialise of the same message with a plain {@code ObjectMapper}.
+ * Pair 3: in-process dispatch of one request message, through public API only. Both sides sit on
+ * one in-process bus and pay the same two virtual-thread deliveries (request in, answer out).
+ * Band: a running service decodes the envelope, binds params, invokes {@code echo} and encodes the
+ * response. Raw: a bare subscriber parses the same message with a plain {@code ObjectMapper} and
+ * writes the same answer. The ratio is what Band's dispatch costs over Jackson.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class DispatchBench {
+    private static final String CALLER = "dispatch-cli";
+    private static final String RAW = "dispatch-raw";
+    private static final AtomicLong BUSES = new AtomicLong();
+
     /** Registered methods: {@code echo} plus fillers. */
     @Param({"10"})
     public int methods;
@@ -42,47 +49,99 @@ public class DispatchBench {
     @Param({"100B"})
     public String payload;
 
-    private String message;
-    private Dispatcher dispatcher;
     private final ObjectMapper plain = new ObjectMapper();
+    private final AtomicReference<CompletableFuture<String>> reply = new AtomicReference<>();
+    private RunningService service;
+    private BandClient caller;
+    private BandClient observer;
+    private BandClient.Subscription replies;
+    private BandClient.Subscription rawService;
+    private String bandMessage;
+    private String rawMessage;
 
     @Setup(Level.Trial)
-    public void setUp() {
-        Settings settings = Settings.of(Map.of("name", Peer.BAND_SERVICE, "listen", "127.0.0.1:0"));
-        ServiceModel.Builder builder = ServiceModel.builder(settings).service(new EchoOnly());
+    public void setUp() throws Exception {
+        String dsn = "memory://dispatch-bench-" + BUSES.incrementAndGet();
+        Band builder = Band.create(Settings.of(Map.of(
+                        "name",
+                        Peer.BAND_SERVICE,
+                        "listen",
+                        "127.0.0.1:0",
+                        "redis_dsn",
+                        dsn,
+                        "rpc",
+                        Map.of("max_in_flight", 1000))))
+                .service(new EchoOnly());
         for (int i = 1; i < methods; i++) {
             int n = i;
             builder.method(MethodSpec.handler("filler_" + i), call -> n);
         }
-        ServiceModel model = builder.build();
-        dispatcher = new Dispatcher(model, new ServiceStatus(Peer.BAND_SERVICE, model, Clock.systemUTC()), 1000);
-        message = WireCodec.encodeRequest("1712345678901", Peer.BAND_SERVICE, "echo", "bench-cli", params(bytes(payload)));
+        service = builder.start();
+        caller = BandClient.connect("dispatch-publisher", dsn);
+        observer = BandClient.connect("dispatch-observer", dsn);
+        replies = observer.subscribe(CALLER, (channel, message) -> reply.get().complete(message));
+        rawService = observer.subscribe(RAW, (channel, message) -> rawEcho(message));
+        for (var ready : java.util.List.of(
+                service.ready(), caller.ready(), observer.ready(), replies.ready(), rawService.ready())) {
+            ready.toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        ObjectNode params = params(bytes(payload));
+        bandMessage = request("1712345678901", Peer.BAND_SERVICE, "echo", CALLER, params);
+        rawMessage = request("1712345678901", RAW, "echo", CALLER, params);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        dispatcher.close();
+        replies.close();
+        rawService.close();
+        observer.close();
+        caller.close();
+        service.stop();
     }
 
-    /** As the RPC endpoint does on the message's delivery thread: the call runs there. */
     @Benchmark
-    public String band() {
-        WireCodec.Request request = WireCodec.decodeRequest(message, "redis");
-        Object result = dispatcher.call(request.method(), request.params(), request.context(), true).join();
-        return WireCodec.encodeResult(request, result, Peer.BAND_SERVICE);
-    }
-
-    /** The same with the call handed to a new virtual thread and joined, as the HTTP path does. */
-    @Benchmark
-    public String bandHandoff() {
-        WireCodec.Request request = WireCodec.decodeRequest(message, "redis");
-        Object result = dispatcher.call(request.method(), request.params(), request.context()).join();
-        return WireCodec.encodeResult(request, result, Peer.BAND_SERVICE);
+    public String band() throws Exception {
+        return roundTrip(Peer.BAND_SERVICE, bandMessage);
     }
 
     @Benchmark
     public String raw() throws Exception {
-        return plain.writeValueAsString(plain.readTree(message));
+        return roundTrip(RAW, rawMessage);
+    }
+
+    private String roundTrip(String channel, String message) throws Exception {
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        reply.set(answer);
+        caller.publish(channel, message);
+        return answer.get(10, TimeUnit.SECONDS);
+    }
+
+    /** What a bare Jackson service does with the request: parse, answer with its params. */
+    private void rawEcho(String message) {
+        try {
+            JsonNode request = plain.readTree(message);
+            ObjectNode response = plain.createObjectNode();
+            response.put("jsonrpc", "2.0");
+            response.set("id", request.get("id"));
+            response.set("result", request.get("params"));
+            response.put("from", RAW);
+            response.put("to", CALLER);
+            caller.publish(CALLER, plain.writeValueAsString(response));
+        } catch (Exception e) {
+            reply.get().completeExceptionally(e);
+        }
+    }
+
+    /** A request in Band's wire form (PROTOCOL §2), written with plain Jackson. */
+    static String request(String id, String to, String method, String from, ObjectNode params) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("jsonrpc", "2.0");
+        node.put("id", id);
+        node.put("method", to + ":" + method + ":" + from);
+        node.set("params", params);
+        node.put("to", to);
+        node.put("from", from);
+        return node.toString();
     }
 
     static int bytes(String payload) {
@@ -96,7 +155,7 @@ public class DispatchBench {
 
     /** A params object of about {@code size} bytes: an event with many short fields, as front sends. */
     static ObjectNode params(int size) {
-        ObjectNode params = Json.object();
+        ObjectNode params = JsonNodeFactory.instance.objectNode();
         params.put("name", "in.gen.track");
         ObjectNode data = params.putObject("data");
         int length = params.toString().length();
@@ -112,7 +171,7 @@ public class DispatchBench {
     /** The only annotated method of the dispatch model. */
     public static final class EchoOnly {
         @org.rockstat.band.annotation.Handler
-        public ObjectNode echo(org.rockstat.band.rpc.Params params) {
+        public ObjectNode echo(Params params) {
             return params.node();
         }
     }

@@ -14,12 +14,13 @@ final class HttpPair {
     private static final Pattern ERRORS = Pattern.compile("Non-2xx or 3xx responses: (\\d+)|Socket errors: (.*)");
 
     /** {requests/s, p99 ms} */
-    record Result(double rps, double p99Ms) {
-    }
+    record Result(double rps, double p99Ms) {}
 
     static boolean available() {
         try {
-            Process p = new ProcessBuilder("wrk", "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("wrk", "--version")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             p.waitFor(5, TimeUnit.SECONDS);
             return true;
@@ -30,7 +31,9 @@ final class HttpPair {
 
     static String version() {
         try {
-            Process p = new ProcessBuilder("wrk", "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("wrk", "--version")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor(5, TimeUnit.SECONDS);
             return out.lines().findFirst().orElse("wrk").trim();
@@ -41,8 +44,14 @@ final class HttpPair {
 
     static Result run(int port, int connections, double seconds) throws Exception {
         int threads = Math.min(connections, 2);
-        List<String> cmd = new ArrayList<>(List.of("wrk", "-t" + threads, "-c" + connections,
-                "-d" + Math.max(1, Math.round(seconds)) + "s", "--latency", "--timeout", "5s",
+        List<String> cmd = new ArrayList<>(List.of(
+                "wrk",
+                "-t" + threads,
+                "-c" + connections,
+                "-d" + Math.max(1, Math.round(seconds)) + "s",
+                "--latency",
+                "--timeout",
+                "5s",
                 "http://127.0.0.1:" + port + "/ping"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

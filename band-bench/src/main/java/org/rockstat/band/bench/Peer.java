@@ -39,6 +39,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.rockstat.band.Band;
+import org.rockstat.band.RunningService;
 import org.rockstat.band.config.Settings;
 
 /**
@@ -56,11 +57,11 @@ public final class Peer {
     static final String RAW_CLIENT = "raw-cli";
     /** Diagnostic twin: the echo hands each message to a new virtual thread before publishing, as Band's delivery does. */
     static final String RAW_SERVICE_VT = "raw-svc-vt";
+
     static final String RAW_CLIENT_VT = "raw-cli-vt";
     static final String BAND_SERVICE = "bench-svc";
 
-    private Peer() {
-    }
+    private Peer() {}
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];
@@ -69,8 +70,15 @@ public final class Peer {
         AutoCloseable running;
         int httpPort;
         if (mode.equals("band")) {
-            Band band = Band.create(Settings.of(Map.of("name", BAND_SERVICE, "listen", "127.0.0.1:" + port,
-                            "redis_dsn", dsn, "rpc", Map.of("max_in_flight", 4096))))
+            RunningService band = Band.create(Settings.of(Map.of(
+                            "name",
+                            BAND_SERVICE,
+                            "listen",
+                            "127.0.0.1:" + port,
+                            "redis_dsn",
+                            dsn,
+                            "rpc",
+                            Map.of("max_in_flight", 4096))))
                     .service(new BenchService())
                     .start();
             band.ready().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -129,36 +137,48 @@ public final class Peer {
 
         RawPeer(String dsn, int port) throws Exception {
             byte[] body = BenchService.PING_BODY.getBytes(StandardCharsets.UTF_8);
-            server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+            server = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
-                                    new SimpleChannelInboundHandler<FullHttpRequest>() {
-                                        @Override
-                                        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-                                            ByteBuf content = Unpooled.wrappedBuffer(body);
-                                            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                                                    HttpResponseStatus.OK, content);
-                                            res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                                                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-                                            boolean keepAlive = HttpUtil.isKeepAlive(req);
-                                            if (keepAlive) {
-                                                ctx.writeAndFlush(res);
-                                            } else {
-                                                ctx.writeAndFlush(res).addListener(f -> ctx.close());
-                                            }
-                                        }
+                            ch.pipeline()
+                                    .addLast(
+                                            new HttpServerCodec(),
+                                            new HttpObjectAggregator(1 << 20),
+                                            new SimpleChannelInboundHandler<FullHttpRequest>() {
+                                                @Override
+                                                protected void channelRead0(
+                                                        ChannelHandlerContext ctx, FullHttpRequest req) {
+                                                    ByteBuf content = Unpooled.wrappedBuffer(body);
+                                                    FullHttpResponse res = new DefaultFullHttpResponse(
+                                                            HttpVersion.HTTP_1_1, HttpResponseStatus.OK, content);
+                                                    res.headers()
+                                                            .set(
+                                                                    HttpHeaderNames.CONTENT_TYPE,
+                                                                    HttpHeaderValues.APPLICATION_JSON)
+                                                            .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+                                                    boolean keepAlive = HttpUtil.isKeepAlive(req);
+                                                    if (keepAlive) {
+                                                        ctx.writeAndFlush(res);
+                                                    } else {
+                                                        ctx.writeAndFlush(res).addListener(f -> ctx.close());
+                                                    }
+                                                }
 
-                                        @Override
-                                        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                                            ctx.close(); // wrk resets its connections at the end of a run
-                                        }
-                                    });
+                                                @Override
+                                                public void exceptionCaught(
+                                                        ChannelHandlerContext ctx, Throwable cause) {
+                                                    ctx.close(); // wrk resets its connections at the end of a run
+                                                }
+                                            });
                         }
                     })
-                    .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
+                    .bind(new InetSocketAddress("127.0.0.1", port))
+                    .sync()
+                    .channel();
             httpPort = ((InetSocketAddress) server.localAddress()).getPort();
             redis = RedisClient.create(RedisURI.create(dsn));
             pub = redis.connect();

@@ -2,9 +2,9 @@ package org.rockstat.band.bench;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.Writer;
-import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +44,8 @@ final class PeerProcess implements AutoCloseable {
         stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         PrintStream err = System.err;
         Thread.ofPlatform().daemon().name("peer-" + mode + "-out").start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String l;
                 while ((l = r.readLine()) != null) {
                     if (l.startsWith("BENCH ")) {
@@ -65,7 +66,8 @@ final class PeerProcess implements AutoCloseable {
         while (true) {
             String l = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (l == null) {
-                throw new IllegalStateException("peer did not say '" + prefix + "' within " + seconds + " s (alive: " + process.isAlive() + ")");
+                throw new IllegalStateException("peer did not say '" + prefix + "' within " + seconds + " s (alive: "
+                        + process.isAlive() + ")");
             }
             if (l.startsWith(prefix)) {
                 return l.substring(prefix.length()).trim();
@@ -90,21 +92,27 @@ final class PeerProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         try {
             send("quit");
         } catch (Exception ignored) {
             // already gone
         }
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
             process.destroyForcibly();
-            process.waitFor(5, TimeUnit.SECONDS);
+            Thread.currentThread().interrupt();
         }
     }
 
     private static final class Path {
         static String javaBinary() {
-            return java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            return java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString();
         }
     }
 }

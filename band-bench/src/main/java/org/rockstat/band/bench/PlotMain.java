@@ -1,6 +1,7 @@
 package org.rockstat.band.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
-import org.rockstat.band.internal.json.Json;
 
 /**
  * Renders {@code bench-results.json} to a PNG (headless AWT, no plotting library): one bar per
@@ -23,14 +23,12 @@ import org.rockstat.band.internal.json.Json;
  * <pre>java -cp ... org.rockstat.band.bench.PlotMain band-bench/target/bench-results.json docs/bench-ratios.png</pre>
  */
 public final class PlotMain {
-    private PlotMain() {
-    }
+    private PlotMain() {}
 
     public static void main(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
-        JsonNode results = Json.mapper().readTree(Files.readString(Path.of(args[0])));
-        record Bar(String name, double cost, Double target) {
-        }
+        JsonNode results = new ObjectMapper().readTree(Files.readString(Path.of(args[0])));
+        record Bar(String name, double cost, Double target) {}
         List<Bar> bars = new ArrayList<>();
         for (JsonNode f : results) {
             if (f.get("ratio").isNull() || f.get("name").asText().startsWith("diag.")) {
@@ -73,7 +71,10 @@ public final class PlotMain {
             g.setColor(Color.DARK_GRAY);
             g.drawString(b.name(), 20, y + 16);
             boolean met = b.target() == null || b.cost() <= b.target();
-            g.setColor(b.target() == null ? new Color(120, 150, 200) : met ? new Color(90, 170, 90) : new Color(210, 100, 90));
+            g.setColor(
+                    b.target() == null
+                            ? new Color(120, 150, 200)
+                            : met ? new Color(90, 170, 90) : new Color(210, 100, 90));
             g.fillRect(left, y + 4, (int) Math.max(1, b.cost() * scale), rowH - 8);
             g.setColor(Color.BLACK);
             g.drawString(String.format(Locale.ROOT, "%.2fx", b.cost()), left + (int) (b.cost() * scale) + 6, y + 16);

@@ -1,5 +1,6 @@
 package org.rockstat.band.bench;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -9,16 +10,12 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.rockstat.band.Band;
-import org.rockstat.band.config.Settings;
-import org.rockstat.band.internal.json.Json;
-import org.rockstat.band.internal.rpc.WireCodec;
-import org.rockstat.band.rpc.RpcClient;
+import org.rockstat.band.BandClient;
+import org.rockstat.band.client.RpcClient;
 
 /**
  * Pair 1: RPC round trip over Redis. Raw: Lettuce pub/sub ping-pong with the other JVM's
@@ -30,21 +27,24 @@ final class RpcPair implements AutoCloseable {
 
     /** ~200-byte message: the Band request for these params is what the raw side ping-pongs. */
     final ObjectNode params;
+
     final String rawMessage;
 
     private final RedisClient redis;
     private final StatefulRedisPubSubConnection<String, String> sub;
     private final StatefulRedisConnection<String, String> pub;
     private final RedisAsyncCommands<String, String> publish;
-    private volatile Runnable onRawReply = () -> { };
-    private final Band client;
+    private volatile Runnable onRawReply = () -> {};
+    private final BandClient client;
     private final RpcClient rpc;
 
     RpcPair(String dsn) throws Exception {
-        params = Json.object();
+        params = JsonNodeFactory.instance.objectNode();
         params.put("name", "in.gen.track");
-        params.putObject("data").put("page", "https://example.org/landing?utm_source=bench").put("n", 42);
-        rawMessage = WireCodec.encodeRequest("1712345678901", Peer.RAW_SERVICE, "echo", Peer.RAW_CLIENT, params);
+        params.putObject("data")
+                .put("page", "https://example.org/landing?utm_source=bench")
+                .put("n", 42);
+        rawMessage = DispatchBench.request("1712345678901", Peer.RAW_SERVICE, "echo", Peer.RAW_CLIENT, params);
         redis = RedisClient.create(RedisURI.create(dsn));
         pub = redis.connect();
         publish = pub.async();
@@ -61,10 +61,9 @@ final class RpcPair implements AutoCloseable {
             }
         });
         sub.sync().subscribe(Peer.RAW_CLIENT, Peer.RAW_CLIENT_VT);
-        client = Band.create(Settings.of(Map.of("name", "bench-cli", "listen", "127.0.0.1:0", "redis_dsn", dsn)))
-                .start();
+        client = BandClient.connect("bench-cli", dsn);
         client.ready().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        rpc = client.rpc();
+        rpc = client;
     }
 
     int messageBytes() {
@@ -88,7 +87,7 @@ final class RpcPair implements AutoCloseable {
             done.get(10, TimeUnit.SECONDS);
             lat[i] = System.nanoTime() - t;
         }
-        onRawReply = () -> { };
+        onRawReply = () -> {};
         return percentiles(lat);
     }
 
@@ -126,7 +125,7 @@ final class RpcPair implements AutoCloseable {
         double rate = window(replies, warmupMs, windowMs);
         running.set(false);
         drain(outstanding);
-        onRawReply = () -> { };
+        onRawReply = () -> {};
         return rate;
     }
 
@@ -180,7 +179,9 @@ final class RpcPair implements AutoCloseable {
     static double[] percentiles(long[] nanos) {
         long[] s = nanos.clone();
         Arrays.sort(s);
-        return new double[] {s[(int) (s.length * 0.50)] / 1000.0, s[Math.min(s.length - 1, (int) (s.length * 0.99))] / 1000.0};
+        return new double[] {
+            s[(int) (s.length * 0.50)] / 1000.0, s[Math.min(s.length - 1, (int) (s.length * 0.99))] / 1000.0
+        };
     }
 
     @Override

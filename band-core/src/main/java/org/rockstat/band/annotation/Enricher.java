@@ -13,7 +13,8 @@ import java.lang.annotation.Target;
  *
  * <p>On the wire an enricher is always called {@code enrich} (and served at {@code /enrich} over
  * HTTP), whatever the Java method is called; front keys enrichers by service, so a service has
- * at most one.
+ * at most one. Its {@code keys} must not nest ({@code in.gen} and {@code in.gen.track}): front
+ * would expect it twice for the inner key and always wait its full 200 ms.
  *
  * <pre>{@code
  * @Enricher(keys = "in.gen.track", props = "ua=td.ua")
@@ -37,6 +38,10 @@ public @interface Enricher {
      */
     String[] props() default {};
 
-    /** Service name to register the enricher under, when it is not this service's name. */
+    /**
+     * Service name to register the enricher under, when it is not this service's name: front
+     * stores the result in {@code data.<alias>} and waits for an answer {@code from} the alias,
+     * so Band answers {@code enrich} from it.
+     */
     String alias() default "";
 }

@@ -10,7 +10,7 @@ import java.lang.annotation.Target;
  * A request handler: front routes {@code /<service>/<name>} to it and returns its result to the
  * caller. Registered with director under role {@code handler}. The method receives the front
  * event as params, so parameters bind to event fields ({@code name}, {@code data}, {@code td}...)
- * or take the whole {@link org.rockstat.band.rpc.Event}.
+ * or take the whole {@link org.rockstat.band.call.Event}.
  *
  * <pre>{@code
  * @Handler

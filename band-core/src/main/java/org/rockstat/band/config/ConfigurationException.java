@@ -9,6 +9,8 @@ import java.util.List;
  */
 public final class ConfigurationException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+
+    @SuppressWarnings("serial") // List.copyOf lists are serializable; the declared type cannot say so
     private final List<String> problems;
 
     /** An exception listing {@code problems} (at least one). */

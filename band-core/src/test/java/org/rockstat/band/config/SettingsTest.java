@@ -5,19 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.rockstat.band.internal.config.SettingsTrees;
 import org.rockstat.band.internal.json.Json;
 
 class SettingsTest {
-    record Pool(int size, String name) {
+    record Pool(int size, String name) {}
+
+    record Db(String file, Pool pool) {}
+
+    enum Mode {
+        FAST,
+        SAFE
     }
 
-    record Db(String file, Pool pool) {
-    }
-
-    enum Mode { FAST, SAFE }
-
-    private final Settings settings = new Settings(parse("""
+    private final Settings settings = SettingsTrees.wrap(parse("""
             {"name": "mmgeo", "initial": 5, "port": "abc", "mode": "SLOW", "password": "hunter2",
              "db": {"file": "geo.mmdb", "pool": {"size": 8, "name": "main"}},
              "broken": {"file": "x", "pool": {"size": "many"}}}
@@ -83,10 +86,37 @@ class SettingsTest {
     }
 
     @Test
-    void wrongFieldInABoundRecordIsNamed() {
+    void wrongFieldInABoundRecordIsNamedWithEveryOtherProblem() {
         assertThatThrownBy(() -> settings.bind("broken", Db.class))
-                .hasMessage("Setting 'broken' = {\"file\":\"x\",\"pool\":{\"size\":\"many\"}} cannot be read as Db"
-                        + " in config.yaml: change 'broken.pool.size' to a whole number");
+                .isInstanceOf(ConfigurationException.class)
+                .extracting(e -> ((ConfigurationException) e).problems())
+                .isEqualTo(
+                        List.of(
+                                "Setting 'broken' = {\"file\":\"x\",\"pool\":{\"size\":\"many\"}} cannot be read as Db"
+                                        + " in config.yaml: change 'broken.pool.size' to a whole number",
+                                "Missing setting 'broken.pool.name' in config.yaml: add it, e.g. 'name: <value>' under 'broken.pool'"));
+    }
+
+    record Limits(long timeoutMs, int maxInFlight, Integer retries, java.util.Optional<String> label) {}
+
+    @Test
+    void bindsSnakeCaseKeysToCamelCaseComponents() {
+        Settings limits = Settings.of(Map.of("limits", Map.of("timeout_ms", 500, "max_in_flight", 8, "label", "x")));
+        assertThat(limits.bind("limits", Limits.class)).isEqualTo(new Limits(500, 8, null, java.util.Optional.of("x")));
+        Settings camel = Settings.of(Map.of("limits", Map.of("timeoutMs", 5, "maxInFlight", 1)));
+        assertThat(camel.bind("limits", Limits.class)).isEqualTo(new Limits(5, 1, null, java.util.Optional.empty()));
+    }
+
+    @Test
+    void missingComponentsAndUnknownKeysAreAllReported() {
+        Settings typo = Settings.of(Map.of("limits", Map.of("timeout_msec", 500)));
+        assertThatThrownBy(() -> typo.bind("limits", Limits.class))
+                .extracting(e -> ((ConfigurationException) e).problems())
+                .isEqualTo(
+                        List.of(
+                                "Missing setting 'limits.timeout_ms' in config.yaml: add it, e.g. 'timeout_ms: <value>' under 'limits'",
+                                "Missing setting 'limits.max_in_flight' in config.yaml: add it, e.g. 'max_in_flight: <value>' under 'limits'",
+                                "Unknown setting 'limits.timeout_msec' (Limits has no such field) in config.yaml: did you mean 'timeout_ms'?"));
     }
 
     @Test
@@ -99,7 +129,8 @@ class SettingsTest {
     @Test
     void maskedHidesSecretsWithoutChangingTheTree() {
         assertThat(settings.masked().get("password").asText()).isEqualTo("***");
-        assertThat(settings.tree().get("password").asText()).isEqualTo("hunter2");
-        assertThat(settings.masked().get("db")).isEqualTo(settings.tree().get("db"));
+        assertThat(SettingsTrees.tree(settings).get("password").asText()).isEqualTo("hunter2");
+        assertThat(settings.masked().get("db"))
+                .isEqualTo(SettingsTrees.tree(settings).get("db"));
     }
 }

@@ -1,24 +1,32 @@
 package org.rockstat.band.testkit;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.rockstat.band.Band;
+import org.rockstat.band.BandClient;
+import org.rockstat.band.RunningService;
 import org.rockstat.band.ServiceFactory;
+import org.rockstat.band.client.RpcClient;
 import org.rockstat.band.config.Settings;
-import org.rockstat.band.internal.transport.Transport;
-import org.rockstat.band.internal.transport.Transports;
-import org.rockstat.band.testing.HttpProbe;
-import org.rockstat.band.testing.RedisServerExtension;
+import org.rockstat.band.fixtures.HttpProbe;
+import org.rockstat.band.fixtures.RedisServerExtension;
 
 /**
  * Runs a Band service in-process for a test class and plays the platform around it. Registered
@@ -41,13 +49,50 @@ import org.rockstat.band.testing.RedisServerExtension;
  * }
  * }</pre>
  *
+ * <p>Besides front ({@link #front()}), director ({@link #director()}) and HTTP ({@link #http()}),
+ * a test can
+ *
+ * <ul>
+ *   <li>stub the services it calls: {@link #stub(String, Consumer)} declares a {@link ServiceStub},
+ *       a real second service on the same bus that answers what the test says and records the
+ *       calls it receives;
+ *   <li>call its methods as another service would: {@link #call(String, Object)},
+ *       {@link #callAs(String, Object, Class)}, {@link #caller(String)};
+ *   <li>run a {@code @Task} now and wait for it ({@link #runTask(String)}, its failure rethrown),
+ *       and wait for a {@code @Worker} to be running ({@link #awaitWorkerStarted(String)});
+ *   <li>control time: {@link #clock(Clock)} with a {@link ManualClock}, whose
+ *       {@link ManualClock#advance(java.time.Duration)} runs the tasks that became due.
+ * </ul>
+ *
+ * <pre>{@code
+ * static final ManualClock clock = ManualClock.at("2025-01-01T00:00:00Z");
+ *
+ * @RegisterExtension
+ * static final BandServiceExtension band = BandServiceExtension.of(Rates::new)
+ *         .stub("fx", fx -> fx.on("quote").returns(Map.of("usd", 1.08)))
+ *         .clock(clock);
+ *
+ * @Test
+ * void refreshesRatesEveryHour() {                              // Rates: @Task(cron = "0 * * * *") refresh()
+ *     band.runTask("refresh");                                  // now, whatever the schedule
+ *     clock.advance(Duration.ofHours(2));                       // two more scheduled runs
+ *     assertThat(band.stub("fx").calls("quote")).hasSize(3);
+ *     assertThat(band.callAs("rate", Map.of("to", "usd"), Double.class)).isEqualTo(1.08);
+ * }
+ * }</pre>
+ *
  * <p>The service listens on 127.0.0.1 on a free port and uses the embedded transport, unless
- * {@link #redis()} asks for a real {@code redis-server} (started on a free port for the class).
- * Heartbeats are sped up (first after 50 ms, then every 200 ms) so tests need not wait 5 s.
+ * {@link #redis()} asks for a real {@code redis-server} (started on a free port for the class);
+ * stubs and the platform's peers use the same bus. Heartbeats are sped up (first after 50 ms, then
+ * every 200 ms) so tests need not wait 5 s. After each test the stubs forget the calls they
+ * received and the answers the test gave them (so the first test also sees the calls made at
+ * start-up; an instance-field extension starts afresh for every test). With a
+ * {@link ManualClock}, the task runs due at start-up are over before the first test begins.
  */
-public final class BandServiceExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
-        AfterEachCallback {
+public final class BandServiceExtension
+        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
     private static final java.util.concurrent.atomic.AtomicLong BUS_IDS = new java.util.concurrent.atomic.AtomicLong();
+    private static final String DEFAULT_CALLER = "testkit";
     private final List<Object> services = new ArrayList<>();
     private final Map<String, Object> settings = new LinkedHashMap<>();
     private Path configDir;
@@ -56,17 +101,23 @@ public final class BandServiceExtension implements BeforeAllCallback, AfterAllCa
     private Duration timeout = Duration.ofSeconds(10);
 
     private RedisServerExtension redis;
-    private Band band;
-    private Platform front;
-    private Platform director;
-    private Transport heartbeatListener;
+    private String dsn;
+    private RunningService band;
+    private BandClient front;
+    private BandClient director;
+    private BandClient observer;
     private FrontClient frontClient;
     private DirectorProbe directorProbe;
     private HttpProbe http;
     private boolean perTest;
 
-    private BandServiceExtension() {
-    }
+    private final Map<String, ServiceStub> stubs = new LinkedHashMap<>();
+    private final Map<String, ServiceCaller> callers = new LinkedHashMap<>();
+    private final List<BandClient> callerClients = new ArrayList<>();
+    private final java.util.concurrent.locks.ReentrantLock callersLock = new java.util.concurrent.locks.ReentrantLock();
+    private Clock clock;
+
+    private BandServiceExtension() {}
 
     /** The extension for an annotated service instance. */
     public static BandServiceExtension of(Object service) {
@@ -106,6 +157,37 @@ public final class BandServiceExtension implements BeforeAllCallback, AfterAllCa
         return this;
     }
 
+    /**
+     * Stubs the service named {@code name}: a real service on the same bus, started before the
+     * service under test, answering as {@code answers} says; get it in a test with
+     * {@link #stub(String)}.
+     *
+     * <pre>{@code
+     * .stub("geo", geo -> geo.on("lookup").returns(Map.of("country", "NL")))
+     * }</pre>
+     */
+    public BandServiceExtension stub(String name, Consumer<ServiceStub> answers) {
+        if (stubs.containsKey(name)) {
+            throw new IllegalArgumentException(
+                    "Service '" + name + "' is stubbed twice: declare its answers in one stub(...)");
+        }
+        ServiceStub stub = new ServiceStub(name);
+        answers.accept(stub);
+        stub.endDeclaration();
+        stubs.put(name, stub);
+        return this;
+    }
+
+    /**
+     * The clock the service reads time from: task schedules (cron in its zone), methods'
+     * {@code Clock} and {@code InstantSource} parameters, {@code __status} uptime. A
+     * {@link ManualClock} stands still until the test advances it.
+     */
+    public BandServiceExtension clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
     /** How long calls and start-up may take (default 10 s). */
     public BandServiceExtension timeout(Duration value) {
         this.timeout = value;
@@ -129,6 +211,8 @@ public final class BandServiceExtension implements BeforeAllCallback, AfterAllCa
     public void afterEach(ExtensionContext context) {
         if (perTest) {
             stop();
+        } else {
+            stubs.values().forEach(ServiceStub::reset);
         }
     }
 
@@ -145,29 +229,51 @@ public final class BandServiceExtension implements BeforeAllCallback, AfterAllCa
             if (useRedis) {
                 redis = new RedisServerExtension();
                 redis.start();
-                overrides.put("redis_dsn", redis.dsn());
+                dsn = redis.dsn();
             } else {
                 // a bus of its own: services of other test classes in this JVM never answer for it
-                overrides.put("redis_dsn", "memory://testkit-" + BUS_IDS.incrementAndGet());
+                dsn = "memory://testkit-" + BUS_IDS.incrementAndGet();
             }
-            band = configDir != null ? Band.create(configDir, env, overrides)
+            overrides.put("redis_dsn", dsn);
+            Band builder = configDir != null
+                    ? Band.create(configDir, env, overrides)
                     : Band.create(Settings.of(withDefaultName(overrides)));
+            if (stubs.containsKey(builder.settings().name())) {
+                throw new IllegalArgumentException(
+                        "A stub is named '" + builder.settings().name()
+                                + "', as the service under test is: stub the services it calls, not itself");
+            }
+            for (ServiceStub stub : stubs.values()) {
+                stub.start(dsn, timeout);
+            }
             for (Object service : services) {
                 if (service instanceof ServiceFactory factory) {
-                    band.service(factory);
+                    builder.service(factory);
                 } else {
-                    band.service(service);
+                    builder.service(service);
                 }
             }
-            band.start();
-            band.ready().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            Settings actual = band.settings();
-            heartbeatListener = Transports.create(actual);
-            front = new Platform("front", actual, timeout);
-            director = new Platform("director", actual, timeout);
-            directorProbe = new DirectorProbe(director.client(), heartbeatListener, actual.name(), timeout);
-            frontClient = new FrontClient(front.client(), actual.name(), directorProbe::register, timeout);
+            if (clock instanceof ManualClock manual) {
+                manual.settleWithin(timeout);
+            }
+            if (clock != null) {
+                builder.clock(clock);
+            }
+            band = builder.start();
+            front = BandClient.connect("front", dsn);
+            director = BandClient.connect("director", dsn);
+            observer = BandClient.connect("testkit-observer-" + BUS_IDS.incrementAndGet(), dsn);
+            directorProbe = new DirectorProbe(director, observer, band.name(), timeout);
+            frontClient = new FrontClient(front, band.name(), directorProbe::register, timeout);
+            for (var stage : java.util.List.of(
+                    band.ready(), front.ready(), director.ready(), observer.ready(), directorProbe.ready())) {
+                stage.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
             http = HttpProbe.local(band.httpPort());
+            if (clock instanceof ManualClock manual) {
+                // the runs due at start-up (an every-task's first) are over before the first test
+                manual.advance(Duration.ZERO);
+            }
         } catch (RuntimeException e) {
             stop();
             throw e;
@@ -185,17 +291,23 @@ public final class BandServiceExtension implements BeforeAllCallback, AfterAllCa
 
     private void stop() {
         closeQuietly(http);
+        closeQuietly(band);
         closeQuietly(front);
         closeQuietly(director);
-        closeQuietly(heartbeatListener);
-        closeQuietly(band);
+        closeQuietly(observer);
+        callerClients.forEach(BandServiceExtension::closeQuietly);
+        callerClients.clear();
+        callers.clear();
+        for (ServiceStub stub : stubs.values()) {
+            closeQuietly(stub::stop);
+        }
         if (redis != null) {
             redis.stop();
         }
         http = null;
         front = null;
         director = null;
-        heartbeatListener = null;
+        observer = null;
         band = null;
         redis = null;
     }
@@ -211,8 +323,13 @@ public final class BandServiceExtension implements BeforeAllCallback, AfterAllCa
     }
 
     /** The running service. */
-    public Band band() {
+    public RunningService band() {
         return require(band);
+    }
+
+    /** The bus the service and the platform peers share: {@code memory://...} or the test's Redis. */
+    public String dsn() {
+        return require(dsn);
     }
 
     /** Front's side: handler calls with full events, enrich round trips, broadcasts. */
@@ -228,6 +345,131 @@ public final class BandServiceExtension implements BeforeAllCallback, AfterAllCa
     /** An HTTP client bound to the service's port. */
     public HttpProbe http() {
         return require(http);
+    }
+
+    /**
+     * The stub declared with {@link #stub(String, Consumer)}: its recorded calls, and answers
+     * for this test only.
+     *
+     * @throws IllegalArgumentException when no stub has that name
+     */
+    public ServiceStub stub(String name) {
+        require(band);
+        ServiceStub stub = stubs.get(name);
+        if (stub == null) {
+            throw new IllegalArgumentException("No stub named '" + name + "'; declare it on the extension with"
+                    + " .stub(\"" + name + "\", s -> s.on(\"method\").returns(...)); stubs: " + stubs.keySet());
+        }
+        return stub;
+    }
+
+    /**
+     * Calls {@code method} of the service as the service {@code testkit} would; see
+     * {@link ServiceCaller#call(String, Object)}.
+     *
+     * @throws org.rockstat.band.call.RpcException with the service's error code and message
+     */
+    public Object call(String method, Object params) {
+        return caller(DEFAULT_CALLER).call(method, params);
+    }
+
+    /**
+     * Calls {@code method} and decodes the result into {@code type}; see
+     * {@link ServiceCaller#callAs(String, Object, Class)}.
+     */
+    public <T> T callAs(String method, Object params, Class<T> type) {
+        return caller(DEFAULT_CALLER).callAs(method, params, type);
+    }
+
+    /**
+     * Calls the service as the service named {@code name}: {@code front} and {@code director}
+     * are the platform's peers, a stub's name calls as that stub, any other name is a client of
+     * its own on the bus.
+     *
+     * @throws IllegalArgumentException for the name of the service under test
+     */
+    public ServiceCaller caller(String name) {
+        RunningService running = require(band);
+        if (name.equals(running.name())) {
+            throw new IllegalArgumentException("'" + name + "' is the service under test itself: call it as another"
+                    + " service, e.g. caller(\"" + DEFAULT_CALLER + "\")");
+        }
+        callersLock.lock();
+        try {
+            ServiceCaller existing = callers.get(name);
+            if (existing != null) {
+                return existing;
+            }
+            Supplier<RpcClient> client;
+            if (name.equals("front")) {
+                BandClient peer = front;
+                client = () -> peer;
+            } else if (name.equals("director")) {
+                BandClient peer = director;
+                client = () -> peer;
+            } else if (stubs.containsKey(name)) {
+                // a client of its own would share the stub's channel and answer its calls "not found";
+                // asked for each call, as a stub restarts when a test gives it a new method
+                ServiceStub stub = stubs.get(name);
+                client = stub::rpc;
+            } else {
+                BandClient own = BandClient.connect(name, dsn);
+                callerClients.add(own);
+                join(own.ready(), "Caller '" + name + "' subscribing");
+                client = () -> own;
+            }
+            ServiceCaller caller = new ServiceCaller(name, client, running.name(), timeout);
+            callers.put(name, caller);
+            return caller;
+        } finally {
+            callersLock.unlock();
+        }
+    }
+
+    /**
+     * Runs the {@code @Task} (or plain-code task) named {@code name} now, whatever its schedule,
+     * and waits for the run to end; its schedule goes on unchanged.
+     *
+     * @throws AssertionError when the task fails (its exception is the cause) or does not end
+     *     within the timeout
+     * @throws IllegalArgumentException naming the service's tasks when none has that name
+     */
+    public void runTask(String name) {
+        join(band().runTask(name), "Task '" + name + "'");
+    }
+
+    /**
+     * Waits until the {@code @Worker} named {@code name} has begun running.
+     *
+     * @throws AssertionError when it has not within the timeout
+     * @throws IllegalArgumentException naming the service's workers when none has that name
+     */
+    public void awaitWorkerStarted(String name) {
+        join(band().workerStarted(name), "Worker '" + name + "' to start");
+    }
+
+    /**
+     * Waits until the {@code @Worker} named {@code name} has returned.
+     *
+     * @throws AssertionError when it failed (its exception is the cause) or still runs after the
+     *     timeout
+     */
+    public void awaitWorkerFinished(String name) {
+        join(band().workerFinished(name), "Worker '" + name + "'");
+    }
+
+    private void join(CompletionStage<Void> stage, String what) {
+        try {
+            stage.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new AssertionError(what + " failed: " + cause, cause);
+        } catch (TimeoutException e) {
+            throw new AssertionError(what + " did not finish within " + timeout.toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("Interrupted while waiting for " + what, e);
+        }
     }
 
     /** The service's settings as loaded. */

@@ -1,14 +1,18 @@
 package org.rockstat.band.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.rockstat.band.internal.json.Json;
-import org.rockstat.band.internal.transport.Transport;
-import org.rockstat.band.rpc.RpcClient;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.rockstat.band.BandClient;
+import org.rockstat.band.client.RpcClient;
 
 /**
  * Plays Rockstat's director against the service under test: listens for its heartbeats on the
@@ -20,30 +24,43 @@ import org.rockstat.band.rpc.RpcClient;
  * }</pre>
  */
 public final class DirectorProbe {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final RpcClient client;
     private final String service;
     private final Duration timeout;
     private final List<Instant> heartbeats = new ArrayList<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition arrived = lock.newCondition();
+    private final BandClient.Subscription subscription;
 
-    DirectorProbe(RpcClient client, Transport listener, String service, Duration timeout) {
+    DirectorProbe(RpcClient client, BandClient observer, String service, Duration timeout) {
         this.client = client;
         this.service = service;
         this.timeout = timeout;
-        listener.subscribe(java.util.Set.of("director"), (channel, message) -> record(message));
+        this.subscription = observer.subscribe("director", (channel, message) -> record(message));
+    }
+
+    CompletionStage<Void> ready() {
+        return subscription.ready();
     }
 
     private void record(String message) {
+        JsonNode json;
         try {
-            JsonNode json = Json.mapper().readTree(message);
-            String method = json.path("method").asText();
-            if (method.contains("__iamalive") && service.equals(json.path("params").path("name").asText())) {
-                synchronized (heartbeats) {
-                    heartbeats.add(Instant.now());
-                    heartbeats.notifyAll();
-                }
-            }
+            json = JSON.readTree(message);
         } catch (Exception e) {
-            // not a heartbeat of ours: director ignores it too
+            return; // not a heartbeat of ours: director ignores it too
+        }
+        String method = json.path("method").asText();
+        if (method.contains("__iamalive")
+                && service.equals(json.path("params").path("name").asText())) {
+            lock.lock();
+            try {
+                heartbeats.add(Instant.now());
+                arrived.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -61,13 +78,20 @@ public final class DirectorProbe {
 
     /** The {@code register} as JSON text, for exact comparisons. */
     public String registerJson() {
-        return Json.write(register());
+        try {
+            return JSON.writeValueAsString(register());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Heartbeats received so far (arrival times). */
     public List<Instant> heartbeats() {
-        synchronized (heartbeats) {
+        lock.lock();
+        try {
             return List.copyOf(heartbeats);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -79,7 +103,8 @@ public final class DirectorProbe {
      */
     public List<Instant> awaitHeartbeats(int count, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
-        synchronized (heartbeats) {
+        lock.lock();
+        try {
             while (heartbeats.size() < count) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -87,13 +112,15 @@ public final class DirectorProbe {
                             + within.toMillis() + " ms, got " + heartbeats.size());
                 }
                 try {
-                    heartbeats.wait(Math.max(1, left / 1_000_000));
+                    arrived.await(left, TimeUnit.NANOSECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new AssertionError("Interrupted while waiting for heartbeats", e);
                 }
             }
             return List.copyOf(heartbeats);
+        } finally {
+            lock.unlock();
         }
     }
 }

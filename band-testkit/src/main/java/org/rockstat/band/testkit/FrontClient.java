@@ -1,15 +1,14 @@
 package org.rockstat.band.testkit;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.rockstat.band.rpc.MethodSpec;
-import org.rockstat.band.rpc.RpcClient;
+import org.rockstat.band.client.RpcClient;
+import org.rockstat.band.fixtures.FrontEvent;
+import org.rockstat.band.method.MethodSpec;
 
 /**
  * Plays Rockstat's front against the service under test: sends exactly what front sends, over
@@ -36,29 +35,45 @@ public final class FrontClient {
 
     /**
      * A front event for the public URL {@code /<urlService>/<name>}: routing key
-     * {@code in.gen.<urlService>.<name>}, channel {@code http}, a fresh id and the current time.
+     * {@code in.gen.<urlService>.<name>}, channel {@code http}, a fresh id and the current time;
+     * its {@link FrontEvent#call()} sends it as {@link #call(FrontEvent)} does.
      */
-    public Event event(String urlService, String name) {
-        return new Event(urlService, name);
+    public FrontEvent event(String urlService, String name) {
+        return FrontEvent.sentBy(urlService, name, this::call);
     }
 
     /**
      * The enrich round trip: ONE {@code enrich} request on channel {@code enrich} with these
-     * props, as front sends it; returns this service's answer.
+     * props, as front sends it; returns this service's answer, told apart as front tells it: by
+     * the answer's {@code from}, which must be the enricher's {@code alias} when its register entry
+     * has one, else the service's name.
      *
      * @throws AssertionError when the service does not answer in time
      */
     public Object enrich(Map<String, ?> props) {
-        Map<String, Object> answers = join(client.requestAll(MethodSpec.ENRICH, MethodSpec.ENRICH, props, Set.of(service), timeout));
-        if (!answers.containsKey(service)) {
-            throw new AssertionError("Service '" + service + "' did not answer the enrich request " + props
-                    + " within " + timeout.toMillis() + " ms");
+        String as = enricherName();
+        Map<String, Object> answers =
+                join(client.requestAll(MethodSpec.ENRICH, MethodSpec.ENRICH, props, Set.of(as), timeout));
+        if (!answers.containsKey(as)) {
+            throw new AssertionError("Service '" + service + "' did not answer the enrich request " + props + " from '"
+                    + as + "' within " + timeout.toMillis() + " ms");
         }
-        return answers.get(service);
+        return answers.get(as);
+    }
+
+    /** The name front awaits the enricher's answer by: its alias, else the service. */
+    private String enricherName() {
+        for (Map<String, Object> entry : register.get()) {
+            if ("enricher".equals(entry.get("role")) && entry.get("options") instanceof Map<?, ?> options) {
+                Object alias = options.get("alias");
+                return alias instanceof String a && !a.isEmpty() ? a : service;
+            }
+        }
+        return service;
     }
 
     /** The {@code broadcast} notification front sends after handling; nothing is answered. */
-    public void broadcast(Event event) {
+    public void broadcast(FrontEvent event) {
         client.notify(MethodSpec.BROADCAST, MethodSpec.BROADCAST, event.toMap());
     }
 
@@ -76,112 +91,40 @@ public final class FrontClient {
         }
     }
 
-    /** An event being built; {@link #call()} sends it to the handler front would choose. */
-    public final class Event {
-        private final String urlService;
-        private final String name;
-        private final Map<String, Object> td = new LinkedHashMap<>();
-        private final Map<String, Object> data = new LinkedHashMap<>();
-        private String uid = "test-uid";
-        private long projectId = 1;
+    /**
+     * Sends {@code event} to the handler front routes {@code in.gen.<urlService>.<name>} to: a
+     * handler named {@code name} (or the wildcard {@code *}) registered under that service name
+     * or alias. Returns its result as front receives it ({@code data} unwrapped, other typed
+     * results as {@link org.rockstat.band.call.Response}).
+     *
+     * @throws AssertionError when the service registers no such handler
+     * @throws org.rockstat.band.call.RpcException when the call fails
+     */
+    public Object call(FrontEvent event) {
+        return client.call(service, route(event), event.toMap(), timeout);
+    }
 
-        private Event(String urlService, String name) {
-            this.urlService = urlService;
-            this.name = name;
-        }
-
-        /** Adds an event data field. */
-        public Event data(String key, Object value) {
-            data.put(key, value);
-            return this;
-        }
-
-        /** Adds event data fields. */
-        public Event data(Map<String, ?> values) {
-            data.putAll(values);
-            return this;
-        }
-
-        /** Sets {@code td.ua}. */
-        public Event ua(String ua) {
-            return td("ua", ua);
-        }
-
-        /** Sets {@code td.ip}. */
-        public Event ip(String ip) {
-            return td("ip", ip);
-        }
-
-        /** Sets a transport-data field ({@code ref}, {@code host}...). */
-        public Event td(String key, Object value) {
-            td.put(key, value);
-            return this;
-        }
-
-        /** Sets the visitor id. */
-        public Event uid(String value) {
-            uid = value;
-            return this;
-        }
-
-        /** Sets the project id. */
-        public Event projectId(long value) {
-            projectId = value;
-            return this;
-        }
-
-        /** The event as front sends it (PROTOCOL §4.3). */
-        public Map<String, Object> toMap() {
-            Map<String, Object> event = new LinkedHashMap<>();
-            event.put("key", "in.gen." + urlService + "." + name);
-            event.put("service", urlService);
-            event.put("name", name);
-            event.put("channel", "http");
-            event.put("projectId", projectId);
-            event.put("uid", uid);
-            event.put("td", new LinkedHashMap<>(td));
-            event.put("data", new LinkedHashMap<>(data));
-            event.put("id", UUID.randomUUID().toString().replace("-", ""));
-            event.put("time", System.currentTimeMillis());
-            return event;
-        }
-
-        /**
-         * Sends the event to the handler front routes {@code in.gen.<urlService>.<name>} to: a
-         * handler named {@code name} (or the wildcard {@code *}) registered under that service name
-         * or alias. Returns its result as front receives it ({@code data} unwrapped, other typed
-         * results as {@link org.rockstat.band.rpc.Response}).
-         *
-         * @throws AssertionError when the service registers no such handler
-         * @throws org.rockstat.band.rpc.RpcException when the call fails
-         */
-        public Object call() {
-            String method = route();
-            return client.call(service, method, toMap(), timeout);
-        }
-
-        private String route() {
-            String wildcard = null;
-            for (Map<String, Object> entry : register.get()) {
-                if (!"handler".equals(entry.get("role"))) {
-                    continue;
-                }
-                @SuppressWarnings("unchecked")
-                Map<String, Object> options = (Map<String, Object>) entry.getOrDefault("options", Map.of());
-                String routed = (String) options.getOrDefault("alias", service);
-                String method = (String) entry.get("method");
-                if (routed.equals(urlService) && method.equals(name)) {
-                    return method;
-                }
-                if (routed.equals(urlService) && method.equals("*")) {
-                    wildcard = method;
-                }
+    private String route(FrontEvent event) {
+        String wildcard = null;
+        for (Map<String, Object> entry : register.get()) {
+            if (!"handler".equals(entry.get("role"))) {
+                continue;
             }
-            if (wildcard != null) {
-                return wildcard;
+            @SuppressWarnings("unchecked")
+            Map<String, Object> options = (Map<String, Object>) entry.getOrDefault("options", Map.of());
+            String routed = (String) options.getOrDefault("alias", service);
+            String method = (String) entry.get("method");
+            if (routed.equals(event.urlService()) && method.equals(event.name())) {
+                return method;
             }
-            throw new AssertionError("Front would not route in.gen." + urlService + "." + name + " to service '"
-                    + service + "': no handler for it in its register " + register.get());
+            if (routed.equals(event.urlService()) && method.equals("*")) {
+                wildcard = method;
+            }
         }
+        if (wildcard != null) {
+            return wildcard;
+        }
+        throw new AssertionError("Front would not route in.gen." + event.urlService() + "." + event.name()
+                + " to service '" + service + "': no handler for it in its register " + register.get());
     }
 }

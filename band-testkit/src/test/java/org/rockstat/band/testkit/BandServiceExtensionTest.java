@@ -13,8 +13,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.rockstat.band.annotation.Enricher;
 import org.rockstat.band.annotation.Handler;
 import org.rockstat.band.annotation.Listener;
-import org.rockstat.band.rpc.Event;
-import org.rockstat.band.rpc.Response;
+import org.rockstat.band.call.Event;
+import org.rockstat.band.call.Response;
 
 /** The testkit against a small service, on the embedded bus and on a real redis-server. */
 class BandServiceExtensionTest {
@@ -50,10 +50,16 @@ class BandServiceExtensionTest {
 
         @Test
         void frontCallsHandlersWithFullEventsRoutedByTheRegister() {
-            Object result = band().front().event("demo", "hello").ua("Mozilla/5.0").ip("1.2.3.4").data("q", 7).call();
+            Object result = band().front()
+                    .event("demo", "hello")
+                    .ua("Mozilla/5.0")
+                    .ip("1.2.3.4")
+                    .data("q", 7)
+                    .call();
             assertThat(result).isEqualTo(Map.of("key", "in.gen.demo.hello", "ua", "Mozilla/5.0", "q", "7"));
             assertThat(band().front().event("any", "whatever").call()).isEqualTo(Map.of("name", "whatever"));
-            assertThatThrownBy(() -> band().front().event("demo", "nope").call()).isInstanceOf(AssertionError.class)
+            assertThatThrownBy(() -> band().front().event("demo", "nope").call())
+                    .isInstanceOf(AssertionError.class)
                     .hasMessageStartingWith("Front would not route in.gen.demo.nope to service 'demo'");
         }
 
@@ -61,31 +67,41 @@ class BandServiceExtensionTest {
         void enrichAndBroadcastGoOverTheTransport() {
             assertThat(band().front().enrich(Map.of("ip", "127.0.0.1"))).isEqualTo(Map.of("local", true));
             band().front().broadcast(band().front().event("track", "click"));
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
                     .until(() -> demo().heard.contains("in.gen.track.click"));
         }
 
         @Test
         void directorSeesRegisterStatusAndHeartbeats() {
-            assertThat(band().director().registerJson()).isEqualTo("["
-                    + "{\"method\":\"*\",\"role\":\"handler\",\"options\":{\"alias\":\"any\"}},"
-                    + "{\"method\":\"enrich\",\"role\":\"enricher\",\"options\":{\"keys\":[\"in.gen.track\"],\"props\":{\"ip\":\"td.ip\"}}},"
-                    + "{\"method\":\"hello\",\"role\":\"handler\",\"options\":{}},"
-                    + "{\"method\":\"broadcast\",\"role\":\"listener\",\"options\":{}}]");
+            assertThat(band().director().registerJson())
+                    .isEqualTo("["
+                            + "{\"method\":\"*\",\"role\":\"handler\",\"options\":{\"alias\":\"any\"}},"
+                            + "{\"method\":\"enrich\",\"role\":\"enricher\",\"options\":{\"keys\":[\"in.gen.track\"],\"props\":{\"ip\":\"td.ip\"}}},"
+                            + "{\"method\":\"hello\",\"role\":\"handler\",\"options\":{}},"
+                            + "{\"method\":\"broadcast\",\"role\":\"listener\",\"options\":{}}]");
             assertThat(band().director().status().get("name")).isEqualTo("demo");
-            assertThat(band().director().awaitHeartbeats(2, Duration.ofSeconds(10))).hasSizeGreaterThanOrEqualTo(2);
+            assertThat(band().director().awaitHeartbeats(2, Duration.ofSeconds(10)))
+                    .hasSizeGreaterThanOrEqualTo(2);
         }
 
         @Test
         void httpIsBoundToTheServicePort() {
             assertThat(band().http().get("/whatever").body()).isEqualTo("{\"name\":\"whatever\"}");
-            assertThat(band().http().get("/__status").bodyJson().path("data").path("name").asText()).isEqualTo("demo");
+            assertThat(band().http()
+                            .get("/__status")
+                            .bodyJson()
+                            .path("data")
+                            .path("name")
+                            .asText())
+                    .isEqualTo("demo");
         }
     }
 
     @Nested
     class Embedded extends Suite {
         static final Demo DEMO = new Demo();
+
         @RegisterExtension
         static final BandServiceExtension BAND = BandServiceExtension.of(DEMO).setting("name", "demo");
 
@@ -103,8 +119,10 @@ class BandServiceExtensionTest {
     @Nested
     class OnRedis extends Suite {
         static final Demo DEMO = new Demo();
+
         @RegisterExtension
-        static final BandServiceExtension BAND = BandServiceExtension.of(DEMO).setting("name", "demo").redis();
+        static final BandServiceExtension BAND =
+                BandServiceExtension.of(DEMO).setting("name", "demo").redis();
 
         @Override
         BandServiceExtension band() {
@@ -118,7 +136,7 @@ class BandServiceExtensionTest {
 
         @Test
         void theServiceReallyUsesRedis() {
-            assertThat(BAND.settings().redisDsn().orElseThrow()).startsWith("redis://127.0.0.1:");
+            assertThat(BAND.dsn()).startsWith("redis://127.0.0.1:");
         }
     }
 }

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.rockstat.band.config.Settings;
 import org.rockstat.band.internal.json.Json;
 import org.rockstat.band.internal.problem.Problems;
 import org.rockstat.band.internal.problem.Problems.Where;
@@ -64,7 +63,7 @@ public final class ConfigLoader {
             defaults.apply(tree, env, problems);
         }
         problems.throwIfAny();
-        return new LoadedConfig(new Settings(tree), env, files);
+        return new LoadedConfig(SettingsTrees.wrap(tree), env, files);
     }
 
     private static Optional<ObjectNode> readFile(Path file, Map<String, String> env, Problems problems) {
@@ -72,8 +71,8 @@ public final class ConfigLoader {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            problems.add("Cannot read the file (" + e + ")", Where.file(file, 0, 0),
-                    "make it a readable UTF-8 text file");
+            problems.add(
+                    "Cannot read the file (" + e + ")", Where.file(file, 0, 0), "make it a readable UTF-8 text file");
             return Optional.empty();
         }
         if (text.startsWith("\uFEFF")) {

@@ -10,8 +10,7 @@ import java.util.Map;
  * only needs the keys it changes.
  */
 public final class DeepMerge {
-    private DeepMerge() {
-    }
+    private DeepMerge() {}
 
     /** A new tree: {@code over} merged into a copy of {@code base}; neither input is changed. */
     public static ObjectNode merge(ObjectNode base, ObjectNode over) {

@@ -14,24 +14,50 @@ import java.util.regex.Pattern;
 /**
  * Hides secrets so the effective configuration and DSNs can be logged: values under keys that
  * look secret ({@code password}, {@code token}, {@code api_key}, ...) become {@code ***}, and
- * the password in any {@code scheme://user:pass@host} URL becomes {@code ***}. Routing keys
- * such as {@code key}, {@code keys} and {@code key_prefix} are left visible.
+ * the password in any {@code scheme://user:pass@host} URL, a lone userinfo
+ * ({@code https://KEY@sentry.io/1}) and secret query parameters ({@code ?api_key=}) become
+ * {@code ***}. Routing keys such as {@code key}, {@code keys} and {@code key_prefix} are left
+ * visible.
  */
 public final class SecretMasker {
     /** What a secret is replaced with. */
     public static final String MASK = "***";
 
-    private static final List<String> SECRET_KEY_PARTS = List.of("password", "passwd", "pwd", "secret",
-            "token", "credential", "auth", "api_key", "apikey", "private_key");
+    private static final List<String> SECRET_KEY_PARTS = List.of(
+            "password",
+            "passwd",
+            "pwd",
+            "passphrase",
+            "secret",
+            "token",
+            "credential",
+            "auth",
+            "api_key",
+            "apikey",
+            "private_key",
+            "access_key",
+            "signing_key",
+            "hmac",
+            "jwt",
+            "stripe",
+            "sentry_dsn",
+            "license");
+    /** {@code stripe_key}, {@code accessKey}, {@code app-key}: a name ending in "key" that is not a routing key. */
+    private static final Pattern KEY_SUFFIX = Pattern.compile(".+[_\\-][kK][eE][yY]$|.+[a-z0-9]Key$");
     /** scheme://user:pass@ — user may be empty; the password runs to the last '@' before the host. */
     private static final Pattern URL_CREDENTIALS =
             Pattern.compile("([A-Za-z][A-Za-z0-9+.\\-]*://[^\\s:/@?#]*):[^\\s/?#]+@");
-    /** {@code redis://secret@host}: Redis reads a lone userinfo as the password. */
-    private static final Pattern URL_LONE_USERINFO =
-            Pattern.compile("(rediss?://)[^\\s:/@?#]+@");
+    /**
+     * {@code redis://secret@host} (Redis reads a lone userinfo as the password), and
+     * {@code https://KEY@sentry.io/1} (Sentry's key is the user): a lone userinfo is a secret.
+     */
+    private static final Pattern URL_LONE_USERINFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.\\-]*://)[^\\s:/@?#]+@");
+    /** {@code ?api_key=...}, {@code &token=...}: query parameters that carry secrets. */
+    private static final Pattern QUERY_SECRET = Pattern.compile(
+            "(?i)([?&;](?:api[_-]?key|apikey|key|token|access[_-]?token|auth|secret|client[_-]?secret|password|passwd"
+                    + "|pwd|sig|signature)=)[^&#\\s]+");
 
-    private SecretMasker() {
-    }
+    private SecretMasker() {}
 
     /** A masked copy of {@code node}; the input is not changed. */
     public static JsonNode mask(JsonNode node) {
@@ -53,13 +79,15 @@ public final class SecretMasker {
             return null;
         }
         String masked = URL_CREDENTIALS.matcher(text).replaceAll("$1:" + MASK + "@");
-        return URL_LONE_USERINFO.matcher(masked).replaceAll("$1" + MASK + "@");
+        masked = URL_LONE_USERINFO.matcher(masked).replaceAll("$1" + MASK + "@");
+        return QUERY_SECRET.matcher(masked).replaceAll("$1" + MASK);
     }
 
     /** True when a key's name suggests its value is a secret. */
     public static boolean isSecretKey(String key) {
         String lower = key.toLowerCase(Locale.ROOT);
-        return SECRET_KEY_PARTS.stream().anyMatch(lower::contains);
+        return SECRET_KEY_PARTS.stream().anyMatch(lower::contains)
+                || KEY_SUFFIX.matcher(key).matches();
     }
 
     private static JsonNode mask(JsonNode node, boolean secret) {

@@ -15,7 +15,7 @@ import org.rockstat.band.internal.problem.Problems.Where;
  * {@code default} applies only when the variable is unset, not when it is empty.
  *
  * <p>Anything else ({@code {% %}} statements, other filters, expressions, an unclosed
- * {@code {{}) is reported, all of a file's problems at once, with line and column. Rendering
+ * <code>{{</code>) is reported, all of a file's problems at once, with line and column. Rendering
  * never adds or removes line breaks (a multi-line comment leaves its newlines behind), so YAML
  * error positions still match the file.
  */
@@ -25,14 +25,13 @@ public final class TemplateRenderer {
             "{{ VAR }}, {{ VAR|default('text') }}, {{ VAR|default(8080) }} and {# comments #}";
 
     private static final String NAME = "[A-Za-z_][A-Za-z0-9_]*";
-    private static final Pattern EXPRESSION = Pattern.compile(
-            "(" + NAME + ")(?:\\s*\\|\\s*(" + NAME + ")\\s*(?:\\((.*)\\))?)?");
-    private static final Pattern DEFAULT_ARGUMENT = Pattern.compile(
-            "\\s*(?:'([^'\\\\]*)'|\"([^\"\\\\]*)\"|(-?\\d+(?:\\.\\d+)?))\\s*");
+    private static final Pattern EXPRESSION =
+            Pattern.compile("(" + NAME + ")(?:\\s*\\|\\s*(" + NAME + ")\\s*(?:\\((.*)\\))?)?");
+    private static final Pattern DEFAULT_ARGUMENT =
+            Pattern.compile("\\s*(?:'([^'\\\\]*)'|\"([^\"\\\\]*)\"|(-?\\d+(?:\\.\\d+)?))\\s*");
     private static final int SNIPPET_LIMIT = 60;
 
-    private TemplateRenderer() {
-    }
+    private TemplateRenderer() {}
 
     /**
      * Renders {@code text} (the content of {@code file}) over {@code env}.
@@ -65,8 +64,10 @@ public final class TemplateRenderer {
             if (kind == '#') {
                 int close = text.indexOf("#}", open + 2);
                 if (close < 0) {
-                    problems.add("Unclosed template comment '" + snippet(text, open, lineEnd(text, open)) + "'",
-                            where(text, open, file), "close it with '#}'");
+                    problems.add(
+                            "Unclosed template comment '" + snippet(text, open, lineEnd(text, open)) + "'",
+                            where(text, open, file),
+                            "close it with '#}'");
                     break;
                 }
                 text.substring(open, close).chars().filter(c -> c == '\n').forEach(c -> out.append('\n'));
@@ -74,15 +75,18 @@ public final class TemplateRenderer {
             } else if (kind == '%') {
                 int close = text.indexOf("%}", open + 2);
                 int end = close >= 0 && close < lineEnd(text, open) ? close + 2 : lineEnd(text, open);
-                problems.add("Unsupported template statement '" + snippet(text, open, end) + "'",
+                problems.add(
+                        "Unsupported template statement '" + snippet(text, open, end) + "'",
                         where(text, open, file),
                         "statements such as {% if %} and {% for %} are not supported; use only " + SUPPORTED);
                 i = end;
             } else {
                 int close = text.indexOf("}}", open + 2);
                 if (close < 0 || close > lineEnd(text, open)) {
-                    problems.add("Unclosed template expression '" + snippet(text, open, lineEnd(text, open)) + "'",
-                            where(text, open, file), "close it with '}}' on the same line");
+                    problems.add(
+                            "Unclosed template expression '" + snippet(text, open, lineEnd(text, open)) + "'",
+                            where(text, open, file),
+                            "close it with '}}' on the same line");
                     i = open + 2;
                     continue;
                 }

@@ -22,8 +22,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * reported with file, line and column, and a hint for the usual mistakes.
  */
 public final class YamlFiles {
-    private YamlFiles() {
-    }
+    private YamlFiles() {}
 
     /**
      * The top-level mapping of {@code text}; an empty document is an empty mapping. Empty when
@@ -36,7 +35,8 @@ public final class YamlFiles {
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
-            problems.add("YAML syntax error (" + problem + ")",
+            problems.add(
+                    "YAML syntax error (" + problem + ")",
                     mark == null ? Where.file(file, 0, 0) : Where.file(file, mark.getLine() + 1, mark.getColumn() + 1),
                     hint(problem));
             return Optional.empty();
@@ -48,14 +48,18 @@ public final class YamlFiles {
             return Optional.of(Json.object());
         }
         if (!(document instanceof Map<?, ?>)) {
-            problems.add("Top level is " + kind(document) + ", not a mapping of settings", Where.file(file, 0, 0),
+            problems.add(
+                    "Top level is " + kind(document) + ", not a mapping of settings",
+                    Where.file(file, 0, 0),
                     "write settings as 'key: value' lines, e.g. 'name: mmgeo'");
             return Optional.empty();
         }
         try {
             return Optional.of(Json.mapper().valueToTree(document));
         } catch (IllegalArgumentException e) {
-            problems.add("Unsupported YAML value (" + e.getMessage() + ")", Where.file(file, 0, 0),
+            problems.add(
+                    "Unsupported YAML value (" + e.getMessage() + ")",
+                    Where.file(file, 0, 0),
                     "use plain mappings, lists, strings, numbers and booleans, with non-empty keys");
             return Optional.empty();
         }

@@ -2,75 +2,154 @@ package org.rockstat.band.internal.dispatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.rockstat.band.call.Call;
+import org.rockstat.band.call.CallContext;
+import org.rockstat.band.call.Params;
+import org.rockstat.band.call.RpcException;
+import org.rockstat.band.internal.concurrent.Futures;
 import org.rockstat.band.internal.json.Json;
-import org.rockstat.band.internal.method.MethodDef;
-import org.rockstat.band.internal.method.ServiceModel;
-import org.rockstat.band.rpc.Call;
-import org.rockstat.band.rpc.CallContext;
-import org.rockstat.band.rpc.MethodSpec;
-import org.rockstat.band.rpc.Params;
-import org.rockstat.band.rpc.RpcException;
+import org.rockstat.band.internal.registry.MethodDef;
+import org.rockstat.band.internal.registry.ServiceModel;
+import org.rockstat.band.internal.report.Drops;
+import org.rockstat.band.internal.report.WireText;
+import org.rockstat.band.method.MethodSpec;
+import org.rockstat.band.method.Role;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one place a decoded call becomes a result, shared by every transport (HTTP, Redis,
- * in-memory). Each call runs on its own virtual thread, so service code may block; a cap on
- * calls in flight answers "overloaded" at once instead of queueing without bound; a handler's
- * timeout interrupts it and answers "timed out".
+ * in-memory). Each call runs on a virtual thread, so service code may block.
  *
- * <p>The returned future completes with the method's result (a plain value, a
- * {@link org.rockstat.band.rpc.Response} or {@code null}) or fails with an {@link RpcException}
- * carrying the JSON-RPC code: never with another exception type, never with a stack trace meant
- * for the wire.
+ * <p>Capacity is partitioned: every method (each listener too) has a {@link Bulkhead} of its own,
+ * {@link Limits#maxRunning} calls running and {@link Limits#maxQueued} waiting, so a slow method
+ * fills its own and never starves the rest; Band's system methods ({@code __status}) run outside
+ * any bulkhead, even under load and while shutting down. Notifications (broadcast events) wait
+ * their turn rather than being refused; whatever is refused is counted and logged ({@link Drops}).
+ *
+ * <p>Front's wait is known (PROTOCOL §7: the handler's {@code timeout}, else 200 ms; 200 ms for
+ * the enricher). A call from front that is still waiting in its queue when that wait is over is
+ * shed: answered with an error without running, since nobody reads the answer. A call from front
+ * still running when the wait is over is moved out of its bulkhead's running count (up to
+ * {@link Limits#maxAbandoned} per method), so it cannot hold the capacity new calls need; it runs
+ * to its end, and its late answer is still sent. A handler's own {@code timeout} interrupts it.
+ *
+ * <p>The returned future completes with the method's result or fails with an {@link RpcException}
+ * carrying the JSON-RPC code. An unexpected exception is logged once with its stack trace and an
+ * error id; in production the caller gets only {@code "Internal error (id ...)"}, so nothing
+ * private reaches a visitor through front.
  */
 public final class Dispatcher implements AutoCloseable {
-    /** Default cap on calls in flight, as the Python scheduler's job limit. */
-    public static final int DEFAULT_MAX_IN_FLIGHT = 200;
+    /** Front's wait for a handler without {@code timeout}, and for enrichers (PROTOCOL §7). */
+    public static final Duration FRONT_WAIT = Duration.ofMillis(200);
+    /** The caller name front uses. */
+    public static final String FRONT = "front";
+
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * Capacity of each method.
+     *
+     * @param maxRunning   calls running at once per method
+     * @param maxQueued    calls waiting per method; more are refused as overloaded
+     * @param maxAbandoned calls per method still running after front stopped waiting, outside the
+     *                     running count
+     */
+    public record Limits(int maxRunning, int maxQueued, int maxAbandoned) {}
 
     private final ServiceModel model;
-    private final ServiceStatus status;
-    private final int maxInFlight;
-    private final Semaphore permits;
-    private final ThreadFactory threads = Thread.ofVirtual().name("band-call-", 0).factory();
+    private final boolean production;
+    private final Map<String, Bulkhead> bulkheads = new LinkedHashMap<>();
+    private final Map<MethodDef, Bulkhead> listenerBulkheads = new LinkedHashMap<>();
+    private final ThreadFactory threads =
+            Thread.ofVirtual().name("band-call-", 0).factory();
     private final ScheduledExecutorService timer;
-    private volatile boolean closed;
+    private final Drops drops = new Drops(log, Duration.ofSeconds(10));
+    private final LongSupplier nanoClock;
+    private volatile boolean draining;
 
     /** A dispatcher over a frozen model. */
-    public Dispatcher(ServiceModel model, ServiceStatus status, int maxInFlight) {
-        if (maxInFlight < 1) {
-            throw new IllegalArgumentException("maxInFlight must be at least 1, got " + maxInFlight);
-        }
+    public Dispatcher(ServiceModel model, Limits limits, boolean production) {
+        this(model, limits, production, System::nanoTime);
+    }
+
+    /** With the clock a call's wait is measured by (tests move it by hand). */
+    Dispatcher(ServiceModel model, Limits limits, boolean production, LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         this.model = model;
-        this.status = status;
-        this.maxInFlight = maxInFlight;
-        this.permits = new Semaphore(maxInFlight);
-        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("band-timeouts").factory());
+        this.production = production;
+        for (MethodDef def : model.inRegistrationOrder()) {
+            if (def.system()) {
+                continue;
+            }
+            Bulkhead bulkhead =
+                    new Bulkhead(def.source(), limits.maxRunning(), limits.maxQueued(), limits.maxAbandoned());
+            if (def.spec().role() == Role.LISTENER) {
+                listenerBulkheads.put(def, bulkhead);
+            } else {
+                bulkheads.put(def.name(), bulkhead);
+            }
+        }
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("band-timeouts").factory());
     }
 
-    /** The model this dispatcher serves. */
-    public ServiceModel model() {
-        return model;
+    /** A dispatcher with {@code maxRunning} per method, the default queue and no production masking (tests). */
+    public Dispatcher(ServiceModel model, int maxRunning) {
+        this(model, new Limits(maxRunning, 10_000, 1_000), false);
     }
 
-    /** Calls running now. */
+    /** Calls counted as running now, over every method. */
     public int inFlight() {
-        return maxInFlight - permits.availablePermits();
+        int n = 0;
+        for (Bulkhead b : allBulkheads()) {
+            n += b.running();
+        }
+        return n;
+    }
+
+    /** Calls running, waiting and abandoned, per method ({@code source} names the method). */
+    public List<Load> load() {
+        List<Load> out = new ArrayList<>();
+        for (Bulkhead b : allBulkheads()) {
+            out.add(new Load(b.name, b.running(), b.queued(), b.abandoned()));
+        }
+        return out;
     }
 
     /**
-     * Runs {@code method} with {@code params} ({@code null} means {@code {}}).
+     * One bulkhead's load.
+     *
+     * @param source    the method ({@code SkeletonService.main}, {@code handler 'ping'})
+     * @param running   calls counted as running
+     * @param queued    calls waiting
+     * @param abandoned calls still running after their caller stopped waiting
+     */
+    public record Load(String source, int running, int queued, int abandoned) {}
+
+    /** What was dropped or refused, by reason. */
+    public Drops drops() {
+        return drops;
+    }
+
+    /**
+     * Runs {@code method} with {@code params} ({@code null} means {@code {}}) on a virtual thread.
      *
      * @return the result, or a failure with an {@link RpcException}
      */
@@ -79,148 +158,220 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /**
-     * Like {@link #call(String, ObjectNode, CallContext)}; with {@code onCallerThread} the method
-     * runs on the calling thread instead of a new virtual thread. Only for a caller that is a
-     * virtual thread started for this one message (the transports deliver each message so): the
-     * call still has a virtual thread of its own, without a second hand-off; a timeout interrupts
-     * that thread. The future is complete when this returns, unless the method returned a
-     * {@link CompletionStage} that is not.
+     * Like {@link #call(String, ObjectNode, CallContext)}; with {@code onCallerThread} a call that
+     * may run at once runs on the calling thread. Only for a caller that is a virtual thread
+     * started for this one message (the transports deliver each message so): the call still has
+     * a virtual thread of its own, without a second hand-off. A call that must wait its turn runs
+     * later on a thread of its own, and the caller returns at once.
      */
-    public CompletableFuture<Object> call(String method, ObjectNode params, CallContext context, boolean onCallerThread) {
-        if (ServiceModel.STATUS.equals(method)) {
-            return CompletableFuture.completedFuture(status.response());
-        }
-        if (closed) {
-            return CompletableFuture.failedFuture(new RpcException(RpcException.UNAVAILABLE, "Service is shutting down"));
-        }
-        Call call = new Call(Params.of(params == null ? Json.object() : params), context);
-        if (MethodSpec.BROADCAST.equals(method) && !model.listeners().isEmpty()) {
-            return guarded(method, () -> broadcast(call));
-        }
+    public CompletableFuture<Object> call(
+            String method, ObjectNode params, CallContext context, boolean onCallerThread) {
         MethodDef def = model.method(method).orElse(null);
+        Call call = new Call(Params.of(params == null ? Json.object() : params), context);
+        if (def != null && def.system()) {
+            // Band's own methods answer even under load and while shutting down
+            CompletableFuture<Object> result = new CompletableFuture<>();
+            invoke(def, call, result);
+            return result;
+        }
+        if (draining) {
+            return CompletableFuture.failedFuture(
+                    new RpcException(RpcException.UNAVAILABLE, "Service is shutting down, try again later"));
+        }
+        if (MethodSpec.BROADCAST.equals(method) && !model.listeners().isEmpty()) {
+            return broadcast(call, onCallerThread);
+        }
         if (def == null) {
             return CompletableFuture.failedFuture(RpcException.methodNotFound(method));
         }
-        if (onCallerThread) {
-            return guarded(method, () -> runHere(def, call));
+        Task task = new Task(def, call, bulkheads.get(def.name()), frontWait(def, context), nanoClock.getAsLong());
+        return submit(task, onCallerThread);
+    }
+
+    /** How long front waits for this call, when it is front calling; 0 otherwise. */
+    private static long frontWait(MethodDef def, CallContext context) {
+        if (context == null || !FRONT.equals(context.caller()) || !context.expectsReply()) {
+            return 0;
         }
-        return guarded(method, () -> {
-            CompletableFuture<Object> result = run(def, call);
+        Role role = def.spec().role();
+        if (role == Role.HANDLER) {
             long timeout = def.spec().timeoutMillis();
-            return timeout > 0 ? withTimeout(result, def, timeout) : result;
-        });
-    }
-
-    private CompletableFuture<Object> guarded(String method, java.util.function.Supplier<CompletableFuture<Object>> body) {
-        if (!permits.tryAcquire()) {
-            return CompletableFuture.failedFuture(new RpcException(RpcException.OVERLOADED,
-                    "Service overloaded: " + maxInFlight + " calls in flight, try again later"));
+            return TimeUnit.MILLISECONDS.toNanos(timeout > 0 ? timeout : FRONT_WAIT.toMillis());
         }
-        CompletableFuture<Object> result;
-        try {
-            result = body.get();
-        } catch (RuntimeException e) {
-            permits.release();
-            throw e;
+        return role == Role.ENRICHER ? FRONT_WAIT.toNanos() : 0;
+    }
+
+    private CompletableFuture<Object> submit(Task task, boolean onCallerThread) {
+        switch (task.bulkhead.admit(task)) {
+            case RUN -> {
+                if (onCallerThread) {
+                    start(task);
+                } else {
+                    threads.newThread(() -> start(task)).start();
+                }
+            }
+            case QUEUED -> {
+                // runs when a place frees up (finished or abandoned): see release()
+            }
+            case REFUSED -> {
+                String why = "Service overloaded: " + task.def.name() + " has " + task.bulkhead.maxRunning
+                        + " calls running and " + task.bulkhead.maxQueued + " waiting, try again later";
+                if (task.call.context() == null || !task.call.context().expectsReply()) {
+                    drops.drop(
+                            "queue-full",
+                            "Dropped a notification for {} from {}: {}",
+                            task.def.source(),
+                            WireText.of(caller(task)),
+                            why);
+                } else {
+                    drops.drop(
+                            "overloaded", "Refused {} from {}: {}", task.def.source(), WireText.of(caller(task)), why);
+                }
+                task.result.completeExceptionally(new RpcException(RpcException.OVERLOADED, why));
+            }
         }
-        result.whenComplete((value, error) -> permits.release());
-        return result;
+        return task.result;
     }
 
-    /** Starts the method on a new virtual thread. */
-    private CompletableFuture<Object> run(MethodDef def, Call call) {
-        CompletableFuture<Object> result = new CompletableFuture<>();
-        Thread thread = threads.newThread(() -> invoke(def, call, result));
-        interruptOnTimeout(result, thread);
-        thread.start();
-        return result;
-    }
-
-    /** Runs the method on the current thread; the timeout (armed first) interrupts this thread. */
-    private CompletableFuture<Object> runHere(MethodDef def, Call call) {
-        CompletableFuture<Object> result = new CompletableFuture<>();
-        long timeout = def.spec().timeoutMillis();
+    /** Runs a task counted as running; sheds it first when its caller is already gone. */
+    private void start(Task task) {
+        long now = nanoClock.getAsLong();
+        if (task.callerGone(now)) {
+            long waited = TimeUnit.NANOSECONDS.toMillis(now - task.receivedNanos);
+            drops.drop(
+                    "shed",
+                    "Shed {} from front: it waited {} ms, front stops waiting after {} ms",
+                    task.def.source(),
+                    waited,
+                    TimeUnit.NANOSECONDS.toMillis(task.waitNanos));
+            end(task);
+            task.result.completeExceptionally(new RpcException(
+                    RpcException.OVERLOADED,
+                    "Shed: " + task.def.name() + " waited " + waited + " ms, longer than front waits"));
+            return;
+        }
+        task.thread = Thread.currentThread();
+        long timeout = task.def.spec().timeoutMillis();
         if (timeout > 0) {
-            withTimeout(result, def, timeout);
-            interruptOnTimeout(result, Thread.currentThread());
+            var expiry = timer.schedule(
+                    () -> {
+                        if (task.result.completeExceptionally(new RpcException(
+                                RpcException.TIMEOUT,
+                                "Method '" + task.def.name() + "' timed out after " + timeout + " ms"))) {
+                            interrupt(task);
+                        }
+                    },
+                    timeout,
+                    TimeUnit.MILLISECONDS);
+            task.result.whenComplete((v, e) -> expiry.cancel(false));
+        } else if (task.waitNanos > 0) {
+            long left = task.waitNanos - (now - task.receivedNanos);
+            var leave = timer.schedule(() -> abandon(task), Math.max(0, left), TimeUnit.NANOSECONDS);
+            task.result.whenComplete((v, e) -> leave.cancel(false));
         }
+        // the place is freed before the answer is completed, so whoever sees the answer sees the place free
+        Object value = null;
+        Throwable error = null;
         try {
-            invoke(def, call, result);
+            value = task.def.handler().handle(task.call);
+            if (value instanceof CompletionStage<?> stage) {
+                stage.whenComplete((v, e) -> {
+                    end(task);
+                    complete(task, v, e);
+                });
+                return;
+            }
+        } catch (Throwable e) {
+            error = e;
         } finally {
-            if (timeout > 0 && result.isDone()) {
+            if (timeout > 0 && task.result.isDone()) {
                 // a timeout may have interrupted us after the method returned: the thread goes on answering
                 Thread.interrupted();
             }
         }
-        return result;
+        end(task);
+        complete(task, value, error);
     }
 
-    /** Calls the method and completes {@code result} with what it returns, or its failure. */
-    private static void invoke(MethodDef def, Call call, CompletableFuture<Object> result) {
-        try {
-            Object value = def.handler().handle(call);
-            if (value instanceof CompletionStage<?> stage) {
-                stage.whenComplete((v, e) -> complete(result, def, v, e));
-            } else {
-                result.complete(value);
-            }
-        } catch (Throwable e) {
-            complete(result, def, null, e);
+    /** The method's code returned: free its place and start whoever waits for it. */
+    private void end(Task task) {
+        if (!task.ended.compareAndSet(false, true)) {
+            return;
+        }
+        Task next = task.bulkhead.finished(task);
+        if (next != null) {
+            threads.newThread(() -> start(next)).start();
         }
     }
 
-    private static void interruptOnTimeout(CompletableFuture<Object> result, Thread thread) {
-        result.whenComplete((value, error) -> {
-            if (error instanceof RpcException rpc && rpc.code() == RpcException.TIMEOUT) {
-                thread.interrupt();
-            }
-        });
+    private void abandon(Task task) {
+        Task next = task.bulkhead.abandon(task);
+        if (next != null) {
+            log.debug("{}: front stopped waiting; still running outside the bulkhead", task.def.source());
+            threads.newThread(() -> start(next)).start();
+        }
     }
 
-    private CompletableFuture<Object> withTimeout(CompletableFuture<Object> result, MethodDef def, long millis) {
-        var task = timer.schedule(() -> result.completeExceptionally(new RpcException(RpcException.TIMEOUT,
-                "Method '" + def.name() + "' timed out after " + millis + " ms")), millis, TimeUnit.MILLISECONDS);
-        result.whenComplete((value, error) -> task.cancel(false));
-        return result;
+    private static void interrupt(Task task) {
+        Thread thread = task.thread;
+        if (thread != null) {
+            thread.interrupt();
+        }
     }
 
-    /** Every listener whose key filter matches, each on its own virtual thread. */
-    private CompletableFuture<Object> broadcast(Call call) {
+    /** Every listener whose key filter matches, each in its own bulkhead. */
+    private CompletableFuture<Object> broadcast(Call call, boolean onCallerThread) {
         JsonNode keyNode = call.params().node("key");
         String key = keyNode == null ? "" : keyNode.asText();
         List<CompletableFuture<Object>> runs = new ArrayList<>();
         for (MethodDef listener : model.listeners()) {
             List<String> keys = listener.spec().keys();
             if (keys.isEmpty() || keys.stream().anyMatch(key::startsWith)) {
-                runs.add(run(listener, call));
+                Task task = new Task(listener, call, listenerBulkheads.get(listener), 0, nanoClock.getAsLong());
+                // only the first may use the caller's thread: the others must not wait for it
+                runs.add(submit(
+                        task,
+                        onCallerThread && runs.isEmpty() && model.listeners().size() == 1));
             }
         }
-        return CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new))
-                .handle((ignored, error) -> {
-                    if (error != null) {
-                        throw error instanceof CompletionException ce ? ce : new CompletionException(error);
-                    }
-                    return null;
-                });
+        return CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).handle((ignored, error) -> {
+            if (error != null) {
+                throw error instanceof CompletionException ce ? ce : new CompletionException(error);
+            }
+            return null;
+        });
     }
 
-    private static void complete(CompletableFuture<Object> result, MethodDef def, Object value, Throwable error) {
+    /** Runs a system method on the calling thread, outside every bulkhead. */
+    private void invoke(MethodDef def, Call call, CompletableFuture<Object> result) {
+        try {
+            Object value = def.handler().handle(call);
+            if (value instanceof CompletionStage<?> stage) {
+                stage.whenComplete((v, e) -> complete(result, def, call, v, e));
+            } else {
+                result.complete(value);
+            }
+        } catch (Throwable e) {
+            complete(result, def, call, null, e);
+        }
+    }
+
+    private void complete(Task task, Object value, Throwable error) {
+        complete(task.result, task.def, task.call, value, error);
+    }
+
+    private void complete(CompletableFuture<Object> result, MethodDef def, Call call, Object value, Throwable error) {
+        if (result.isDone()) {
+            return;
+        }
         if (error == null) {
             result.complete(value);
             return;
         }
-        result.completeExceptionally(toRpc(def, unwrap(error)));
+        result.completeExceptionally(toRpc(def, call, Futures.unwrap(error)));
     }
 
-    private static Throwable unwrap(Throwable error) {
-        while ((error instanceof CompletionException || error instanceof java.util.concurrent.ExecutionException)
-                && error.getCause() != null) {
-            error = error.getCause();
-        }
-        return error;
-    }
-
-    private static RpcException toRpc(MethodDef def, Throwable error) {
+    private RpcException toRpc(MethodDef def, Call call, Throwable error) {
         if (error instanceof RpcException rpc) {
             log.debug("Method '{}' ({}) answered error {}: {}", def.name(), def.source(), rpc.code(), rpc.getMessage());
             return rpc;
@@ -228,16 +379,92 @@ public final class Dispatcher implements AutoCloseable {
         if (error instanceof InterruptedException) {
             return new RpcException(RpcException.UNAVAILABLE, "Method '" + def.name() + "' was interrupted");
         }
+        String id = HexFormat.of().toHexDigits(RANDOM.nextInt());
         String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
-        log.warn("Method '{}' ({}) failed: {}: {}", def.name(), def.source(), error.getClass().getName(), message);
-        log.debug("Stack trace of the failure in {}", def.source(), error);
-        return new RpcException(RpcException.INTERNAL_ERROR, message, error);
+        log.warn(
+                "Method '{}' ({}) failed for {} [error {}]: {}",
+                def.name(),
+                def.source(),
+                WireText.of(caller(call)),
+                id,
+                WireText.of(error.getClass().getName() + ": " + message),
+                error);
+        String answer = production ? "Internal error (id " + id + ")" : message;
+        return new RpcException(RpcException.INTERNAL_ERROR, answer, error);
     }
 
-    /** Refuses new calls; calls in flight finish. */
+    private static String caller(Task task) {
+        return caller(task.call);
+    }
+
+    private static String caller(Call call) {
+        CallContext context = call.context();
+        return context == null ? "?" : context.caller() + " via " + context.transport();
+    }
+
+    /** Refuses new calls from now on ("shutting down"); system methods still answer. */
+    public void drain() {
+        draining = true;
+    }
+
+    /**
+     * Waits until no call runs or waits, or the deadline passes.
+     *
+     * @return true when idle
+     */
+    public boolean awaitIdle(Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            boolean idle = true;
+            for (Bulkhead b : allBulkheads()) {
+                if (!b.active().isEmpty() || b.queued() > 0) {
+                    idle = false;
+                    break;
+                }
+            }
+            if (idle) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10); // polling a deadline: calls end on their own threads
+        }
+    }
+
+    /**
+     * Answers every call still running or waiting with {@code why} ({@link RpcException#UNAVAILABLE})
+     * and interrupts the running ones.
+     *
+     * @return how many calls were answered so
+     */
+    public int abortAll(String why) {
+        int n = 0;
+        RpcException error = new RpcException(RpcException.UNAVAILABLE, why);
+        for (Bulkhead b : allBulkheads()) {
+            for (Task task : b.takeQueued()) {
+                n += task.result.completeExceptionally(error) ? 1 : 0;
+            }
+            for (Task task : b.active()) {
+                if (task.result.completeExceptionally(error)) {
+                    n++;
+                    interrupt(task);
+                }
+            }
+        }
+        return n;
+    }
+
+    private List<Bulkhead> allBulkheads() {
+        List<Bulkhead> all = new ArrayList<>(bulkheads.values());
+        all.addAll(listenerBulkheads.values());
+        return all;
+    }
+
+    /** Refuses new calls and stops the timers; calls in flight finish. */
     @Override
     public void close() {
-        closed = true;
+        draining = true;
         timer.shutdownNow();
     }
 }

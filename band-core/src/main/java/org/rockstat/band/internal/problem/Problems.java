@@ -21,6 +21,11 @@ public final class Problems {
         found.add(what + " " + where.text() + ": " + fix);
     }
 
+    /** Records problems already phrased by another {@code Problems} (a check whose result is kept). */
+    public void addAll(java.util.Collection<String> phrased) {
+        found.addAll(phrased);
+    }
+
     /** True when nothing was recorded. */
     public boolean isEmpty() {
         return found.isEmpty();
@@ -45,7 +50,7 @@ public final class Problems {
     public record Where(String text) {
         /** A service method. */
         public static Where method(Method method) {
-            return new Where("for method " + method.getDeclaringClass().getSimpleName() + "." + method.getName());
+            return new Where("for method " + methodName(method));
         }
 
         /** A method described by text (plain-code registrations: {@code "handler 'ping'"}). */
@@ -60,17 +65,38 @@ public final class Problems {
 
         /** A place in a file; {@code line}/{@code column} are 1-based, 0 when unknown. */
         public static Where file(Path file, int line, int column) {
-            String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+            String name = file.getFileName() == null
+                    ? file.toString()
+                    : file.getFileName().toString();
             if (line <= 0) {
                 return new Where("in " + name);
             }
             return new Where("in " + name + " at line " + line + (column > 0 ? ", column " + column : ""));
         }
 
+        /**
+         * The configuration files: {@code in config.yaml} (where settings live; {@code custom.yml}
+         * may override them).
+         */
+        public static Where configFile() {
+            return new Where("in config.yaml");
+        }
+
         /** A setting. */
         public static Where setting(String path) {
             return new Where("for setting '" + path + "'");
         }
+    }
+
+    /** {@code Class.method}, for messages; anonymous classes by their binary name ({@code BandTest$1}). */
+    public static String methodName(Method method) {
+        return typeName(method.getDeclaringClass()) + "." + method.getName();
+    }
+
+    /** A class's simple name, or for an anonymous class its binary name without the package. */
+    public static String typeName(Class<?> type) {
+        String simple = type.getSimpleName();
+        return simple.isEmpty() ? type.getName().substring(type.getName().lastIndexOf('.') + 1) : simple;
     }
 
     /**
@@ -82,8 +108,8 @@ public final class Problems {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : candidates) {
-            int d = distance(input.toLowerCase(), candidate.toLowerCase());
-            if (d <= limit && (d < bestDistance || d == bestDistance && candidate.compareTo(best) < 0)) {
+            int d = distance(input.toLowerCase(java.util.Locale.ROOT), candidate.toLowerCase(java.util.Locale.ROOT));
+            if (d <= limit && (d < bestDistance || (d == bestDistance && candidate.compareTo(best) < 0))) {
                 best = candidate;
                 bestDistance = d;
             }

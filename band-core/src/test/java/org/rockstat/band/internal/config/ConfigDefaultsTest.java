@@ -50,33 +50,50 @@ class ConfigDefaultsTest {
     }
 
     @Test
-    void systemHostNameIsNeverEmpty() {
+    void systemDefaultsNameTheServiceAfterThisHost() {
         ObjectNode tree = Json.object();
         ConfigDefaults.system().apply(tree, Map.of(), problems);
-        assertThat(tree.get("name").asText()).isNotBlank();
+        assertThat(tree.get("name").asText()).isEqualTo(thisHost());
+    }
+
+    /** This machine's name as the JDK reports it, found independently of the code under test. */
+    static String thisHost() {
+        try {
+            String name = java.net.InetAddress.getLocalHost().getHostName();
+            return name.isBlank() ? "band" : name;
+        } catch (java.io.IOException e) {
+            return "band";
+        }
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "0.0.0.0:|0.0.0.0:8080",
-        ":9000|0.0.0.0:9000",
-        ":|0.0.0.0:8080",
-        "''|0.0.0.0:8080",
-        "127.0.0.1:9000|127.0.0.1:9000",
-        "localhost|localhost:8080",
-        "9000|0.0.0.0:9000",
-        "[::1]:9000|[::1]:9000",
-        "[::]|[::]:8080",
-        "' 10.0.0.1 : 81 '|10.0.0.1:81",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "0.0.0.0:|0.0.0.0:8080",
+                ":9000|0.0.0.0:9000",
+                ":|0.0.0.0:8080",
+                "''|0.0.0.0:8080",
+                "127.0.0.1:9000|127.0.0.1:9000",
+                "localhost|localhost:8080",
+                "9000|0.0.0.0:9000",
+                "[::1]:9000|[::1]:9000",
+                "[::]|[::]:8080",
+                "' 10.0.0.1 : 81 '|10.0.0.1:81",
+            })
     void normalisesListen(String listen, String expected) {
-        assertThat(apply(Json.object().put("listen", listen), Map.of()).get("listen").asText()).isEqualTo(expected);
+        assertThat(apply(Json.object().put("listen", listen), Map.of())
+                        .get("listen")
+                        .asText())
+                .isEqualTo(expected);
         assertThat(problems.list()).isEmpty();
     }
 
     @Test
     void numericListenIsAPort() {
-        assertThat(apply(Json.object().put("listen", 8081), Map.of()).get("listen").asText())
+        assertThat(apply(Json.object().put("listen", 8081), Map.of())
+                        .get("listen")
+                        .asText())
                 .isEqualTo("0.0.0.0:8081");
     }
 
@@ -84,13 +101,16 @@ class ConfigDefaultsTest {
     void badPortsAreProblems() {
         apply(Json.object().put("listen", "0.0.0.0:abc"), Map.of());
         apply(Json.object().put("listen", "host:70000"), Map.of());
-        assertThat(apply(Json.object().put("listen", "127.0.0.1:0"), Map.of()).get("listen").asText())
+        assertThat(apply(Json.object().put("listen", "127.0.0.1:0"), Map.of())
+                        .get("listen")
+                        .asText())
                 .isEqualTo("127.0.0.1:0");
         apply(Json.object().put("listen", "::1"), Map.of());
         String fix = ": use host:port with a port from 0 to 65535 (0 picks a free port), e.g. '0.0.0.0:8080'";
-        assertThat(problems.list()).containsExactly(
-                "Invalid port 'abc' in listen address '0.0.0.0:abc' for setting 'listen'" + fix,
-                "Invalid port '70000' in listen address 'host:70000' for setting 'listen'" + fix,
-                "Ambiguous listen address '::1' for setting 'listen': write an IPv6 host in brackets, e.g. '[::1]:8080'");
+        assertThat(problems.list())
+                .containsExactly(
+                        "Invalid port 'abc' in listen address '0.0.0.0:abc' for setting 'listen'" + fix,
+                        "Invalid port '70000' in listen address 'host:70000' for setting 'listen'" + fix,
+                        "Ambiguous listen address '::1' for setting 'listen': write an IPv6 host in brackets, e.g. '[::1]:8080'");
     }
 }

@@ -16,21 +16,28 @@ class DeepMergeTest {
     @Test
     void mergesMapsRecursivelyAndReplacesEverythingElse() {
         ObjectNode base = tree(Map.of(
-                "name", "base",
-                "db", Map.of("file", "a.mmdb", "pool", Map.of("size", 4, "timeout", 5)),
-                "hosts", List.of("a", "b"),
-                "keep", true));
-        ObjectNode over = tree(Map.of(
-                "name", "over",
-                "db", Map.of("pool", Map.of("size", 8)),
-                "hosts", List.of("c"),
-                "extra", 1));
-        assertThat(DeepMerge.merge(base, over)).isEqualTo(tree(Map.of(
-                "name", "over",
-                "db", Map.of("file", "a.mmdb", "pool", Map.of("size", 8, "timeout", 5)),
-                "hosts", List.of("c"),
-                "keep", true,
-                "extra", 1)));
+                "name",
+                "base",
+                "db",
+                Map.of("file", "a.mmdb", "pool", Map.of("size", 4, "timeout", 5)),
+                "hosts",
+                List.of("a", "b"),
+                "keep",
+                true));
+        ObjectNode over = tree(
+                Map.of("name", "over", "db", Map.of("pool", Map.of("size", 8)), "hosts", List.of("c"), "extra", 1));
+        assertThat(DeepMerge.merge(base, over))
+                .isEqualTo(tree(Map.of(
+                        "name",
+                        "over",
+                        "db",
+                        Map.of("file", "a.mmdb", "pool", Map.of("size", 8, "timeout", 5)),
+                        "hosts",
+                        List.of("c"),
+                        "keep",
+                        true,
+                        "extra",
+                        1)));
     }
 
     @Test

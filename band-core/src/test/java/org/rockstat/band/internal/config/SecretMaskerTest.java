@@ -23,12 +23,22 @@ class SecretMaskerTest {
         values.put("apikey", "k");
         values.put("API_KEY", "k");
         values.put("private_key", "pem");
+        values.put("sentry_dsn", "https://k@sentry.io/1");
+        values.put("access_key", "AKIA");
+        values.put("passphrase", "p");
+        values.put("stripe_key", "sk_live");
+        values.put("jwt_signing_key", "j");
+        values.put("hmac", "h");
+        values.put("accessKey", "camel");
         values.put("unset_token", null);
         values.put("empty_secret", "");
-        assertThat(SecretMasker.mask(Json.tree(values)).toString()).isEqualTo("{\"password\":\"***\","
-                + "\"DB_PASSWD\":\"***\",\"pwd\":\"***\",\"client_secret\":\"***\",\"Api_Token\":\"***\","
-                + "\"credentials\":[\"***\",\"***\"],\"auth\":{\"user\":\"***\"},\"apikey\":\"***\","
-                + "\"API_KEY\":\"***\",\"private_key\":\"***\",\"unset_token\":null,\"empty_secret\":\"\"}");
+        assertThat(SecretMasker.mask(Json.tree(values)).toString())
+                .isEqualTo("{\"password\":\"***\","
+                        + "\"DB_PASSWD\":\"***\",\"pwd\":\"***\",\"client_secret\":\"***\",\"Api_Token\":\"***\","
+                        + "\"credentials\":[\"***\",\"***\"],\"auth\":{\"user\":\"***\"},\"apikey\":\"***\","
+                        + "\"API_KEY\":\"***\",\"private_key\":\"***\",\"sentry_dsn\":\"***\",\"access_key\":\"***\","
+                        + "\"passphrase\":\"***\",\"stripe_key\":\"***\",\"jwt_signing_key\":\"***\",\"hmac\":\"***\","
+                        + "\"accessKey\":\"***\",\"unset_token\":null,\"empty_secret\":\"\"}");
     }
 
     @Test
@@ -37,6 +47,8 @@ class SecretMaskerTest {
         values.put("keys", List.of("in.gen.track"));
         values.put("key", "key");
         values.put("key_prefix", "in.gen.track");
+        values.put("monkey", "banana");
+        values.put("hotkeys", "ctrl");
         values.put("props", Map.of("key", "key"));
         values.put("listen", "0.0.0.0:8080");
         values.put("port", 8080);
@@ -53,12 +65,17 @@ class SecretMaskerTest {
         values.put("nested", Map.of("urls", List.of("amqp://user:pw@mq/vhost")));
         values.put("plain", "redis://redis:6379");
         values.put("user_only", "https://user@example.com/a:b@c");
-        assertThat(SecretMasker.mask(Json.tree(values)).toString()).isEqualTo("{"
-                + "\"redis_dsn\":\"redis://:***@redis:6379/0\","
-                + "\"ch_dsn\":\"http://default:***@clickhouse:8123/db?x=1\","
-                + "\"nested\":{\"urls\":[\"amqp://user:***@mq/vhost\"]},"
-                + "\"plain\":\"redis://redis:6379\","
-                + "\"user_only\":\"https://user@example.com/a:b@c\"}");
+        values.put("sentry_like", "https://0123abcd@o1.ingest.sentry.io/42");
+        values.put("query", "https://api.example.com/v1?api_key=s3cret&page=2&Token=t0k");
+        assertThat(SecretMasker.mask(Json.tree(values)).toString())
+                .isEqualTo("{"
+                        + "\"redis_dsn\":\"redis://:***@redis:6379/0\","
+                        + "\"ch_dsn\":\"http://default:***@clickhouse:8123/db?x=1\","
+                        + "\"nested\":{\"urls\":[\"amqp://user:***@mq/vhost\"]},"
+                        + "\"plain\":\"redis://redis:6379\","
+                        + "\"user_only\":\"https://***@example.com/a:b@c\","
+                        + "\"sentry_like\":\"https://***@o1.ingest.sentry.io/42\","
+                        + "\"query\":\"https://api.example.com/v1?api_key=***&page=2&Token=***\"}");
     }
 
     @Test

@@ -10,8 +10,8 @@ import org.rockstat.band.config.ConfigurationException;
 
 class TemplateRendererTest {
     private static final Path FILE = Path.of("config.yaml");
-    private static final String FIX = "use only {{ VAR }}, {{ VAR|default('text') }}, {{ VAR|default(8080) }}"
-            + " and {# comments #}";
+    private static final String FIX =
+            "use only {{ VAR }}, {{ VAR|default('text') }}, {{ VAR|default(8080) }}" + " and {# comments #}";
 
     private static String render(String text, Map<String, String> env) {
         return TemplateRenderer.render(text, FILE, env);
@@ -38,8 +38,7 @@ class TemplateRendererTest {
                 + "d: '{{ D|default('') }}'\n"
                 + "e: {{ E|default(-1.5) }}\n"
                 + "f: {{ F | default ( 'spaced' ) }}";
-        assertThat(render(text, Map.of()))
-                .isEqualTo("a: single\nb: double\nc: 8080\nd: ''\ne: -1.5\nf: spaced");
+        assertThat(render(text, Map.of())).isEqualTo("a: single\nb: double\nc: 8080\nd: ''\ne: -1.5\nf: spaced");
     }
 
     @Test
@@ -86,8 +85,7 @@ class TemplateRendererTest {
     @Test
     void expressionsAreReported() {
         assertThatThrownBy(() -> render("a: {{ A ~ B }}", Map.of()))
-                .hasMessage("Unsupported template expression '{{ A ~ B }}' in config.yaml at line 1, column 4: "
-                        + FIX);
+                .hasMessage("Unsupported template expression '{{ A ~ B }}' in config.yaml at line 1, column 4: " + FIX);
         assertThatThrownBy(() -> render("a: {{ A|default(B) }}", Map.of()))
                 .hasMessage("Unsupported template expression '{{ A|default(B) }}' in config.yaml at line 1,"
                         + " column 4: " + FIX);
@@ -117,14 +115,16 @@ class TemplateRendererTest {
     @Test
     void reportsEveryProblemOfAFileAtOnce() {
         String text = "a: {{ A|lower }}\nb: {{ B }}\nc: {{ 1 + 2 }} {{ C\n{% set x = 1 %}";
-        ConfigurationException e = (ConfigurationException) org.assertj.core.api.Assertions.catchThrowable(
-                () -> render(text, Map.of()));
-        assertThat(e.problems()).containsExactly(
-                "Unsupported template filter 'lower' ('{{ A|lower }}') in config.yaml at line 1, column 4: " + FIX,
-                "Unsupported template expression '{{ 1 + 2 }}' in config.yaml at line 3, column 4: " + FIX,
-                "Unclosed template expression '{{ C' in config.yaml at line 3, column 16:"
-                        + " close it with '}}' on the same line",
-                "Unsupported template statement '{% set x = 1 %}' in config.yaml at line 4, column 1:"
-                        + " statements such as {% if %} and {% for %} are not supported; " + FIX);
+        ConfigurationException e =
+                (ConfigurationException) org.assertj.core.api.Assertions.catchThrowable(() -> render(text, Map.of()));
+        assertThat(e.problems())
+                .containsExactly(
+                        "Unsupported template filter 'lower' ('{{ A|lower }}') in config.yaml at line 1, column 4: "
+                                + FIX,
+                        "Unsupported template expression '{{ 1 + 2 }}' in config.yaml at line 3, column 4: " + FIX,
+                        "Unclosed template expression '{{ C' in config.yaml at line 3, column 16:"
+                                + " close it with '}}' on the same line",
+                        "Unsupported template statement '{% set x = 1 %}' in config.yaml at line 4, column 1:"
+                                + " statements such as {% if %} and {% for %} are not supported; " + FIX);
     }
 }

@@ -28,7 +28,8 @@ class YamlFilesTest {
     @Test
     void keepsTypesNestingAndTimestampsAsText() {
         assertThat(parse("n: 1\nx: 1.5\ns: text\nnothing:\nlist: [1, two]\nm: {k: v}\nday: 2024-01-31\n")
-                .orElseThrow().toString())
+                        .orElseThrow()
+                        .toString())
                 .isEqualTo("{\"n\":1,\"x\":1.5,\"s\":\"text\",\"nothing\":null,\"list\":[1,\"two\"],"
                         + "\"m\":{\"k\":\"v\"},\"day\":\"2024-01-31\"}");
     }
@@ -42,27 +43,30 @@ class YamlFilesTest {
     @Test
     void syntaxErrorNamesFileLineAndColumn() {
         assertThat(parse("name: x\nprops:\n  key: key\n  ip: td: ip\n")).isEmpty();
-        assertThat(problems.list()).containsExactly("YAML syntax error (mapping values are not allowed here)"
-                + " in config.yaml at line 4, column 9: fix the YAML; values containing ': ' need quotes");
+        assertThat(problems.list())
+                .containsExactly("YAML syntax error (mapping values are not allowed here)"
+                        + " in config.yaml at line 4, column 9: fix the YAML; values containing ': ' need quotes");
     }
 
     @Test
     void tabIndentationGetsAHint() {
         assertThat(parse("a:\n\tb: 1\n")).isEmpty();
-        assertThat(problems.list()).containsExactly("YAML syntax error (found character '\\t(TAB)' that cannot"
-                + " start any token. (Do not use \\t(TAB) for indentation)) in config.yaml at line 2, column 1:"
-                + " fix the YAML; indent with spaces, not tabs");
+        assertThat(problems.list())
+                .containsExactly("YAML syntax error (found character '\\t(TAB)' that cannot"
+                        + " start any token. (Do not use \\t(TAB) for indentation)) in config.yaml at line 2, column 1:"
+                        + " fix the YAML; indent with spaces, not tabs");
     }
 
     @Test
     void topLevelMustBeAMapping() {
         assertThat(parse("- a\n- b\n")).isEmpty();
         assertThat(parse("just text\n")).isEmpty();
-        assertThat(problems.list()).isEqualTo(List.of(
-                "Top level is a list, not a mapping of settings in config.yaml:"
-                        + " write settings as 'key: value' lines, e.g. 'name: mmgeo'",
-                "Top level is a single string, not a mapping of settings in config.yaml:"
-                        + " write settings as 'key: value' lines, e.g. 'name: mmgeo'"));
+        assertThat(problems.list())
+                .isEqualTo(List.of(
+                        "Top level is a list, not a mapping of settings in config.yaml:"
+                                + " write settings as 'key: value' lines, e.g. 'name: mmgeo'",
+                        "Top level is a single string, not a mapping of settings in config.yaml:"
+                                + " write settings as 'key: value' lines, e.g. 'name: mmgeo'"));
     }
 
     @Test

@@ -18,31 +18,58 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.rockstat.band.annotation.Handler;
 import org.rockstat.band.annotation.Listener;
+import org.rockstat.band.call.CallContext;
+import org.rockstat.band.call.Event;
+import org.rockstat.band.call.Response;
+import org.rockstat.band.call.RpcException;
 import org.rockstat.band.config.Settings;
 import org.rockstat.band.internal.json.Json;
-import org.rockstat.band.internal.method.ServiceModel;
-import org.rockstat.band.rpc.CallContext;
-import org.rockstat.band.rpc.Event;
-import org.rockstat.band.rpc.MethodSpec;
-import org.rockstat.band.rpc.Response;
-import org.rockstat.band.rpc.RpcException;
+import org.rockstat.band.internal.registry.ServiceModel;
+import org.rockstat.band.internal.status.StatusMethod;
+import org.rockstat.band.method.MethodSpec;
 
 /** The transport-agnostic dispatcher: results, errors, timeouts, the in-flight cap, broadcast. */
 class DispatcherTest {
-    private static final CallContext CTX = new CallContext("front", "1", "m", "memory");
+    // not front: front's 200 ms wait would move a running call out of the count the tests look at
+    private static final CallContext CTX = new CallContext("caller", "1", "m", "memory");
     private final CountDownLatch release = new CountDownLatch(1);
     private final AtomicBoolean interrupted = new AtomicBoolean();
     private final List<String> heard = new CopyOnWriteArrayList<>();
     private Dispatcher dispatcher;
 
     public final class Service {
-        @Handler public Object ok() { return Map.of("ok", true); }
-        @Handler public Object boom() { throw new IllegalStateException("database is down"); }
-        @Handler public Object nomessage() { throw new NullPointerException(); }
-        @Handler public Object typed() { return Response.error("bad campaign", 404); }
-        @Handler public CompletableFuture<String> async() { return CompletableFuture.supplyAsync(() -> "later"); }
-        @Handler public CompletableFuture<String> asyncFail() { return CompletableFuture.failedFuture(new RuntimeException("async boom")); }
-        @Handler(timeout = 100) public Object slow() {
+        @Handler
+        public Object ok() {
+            return Map.of("ok", true);
+        }
+
+        @Handler
+        public Object boom() {
+            throw new IllegalStateException("database is down");
+        }
+
+        @Handler
+        public Object nomessage() {
+            throw new NullPointerException();
+        }
+
+        @Handler
+        public Object typed() {
+            return Response.error("bad campaign", 404);
+        }
+
+        @Handler
+        public CompletableFuture<String> async() {
+            return CompletableFuture.supplyAsync(() -> "later");
+        }
+
+        @Handler
+        public CompletableFuture<String> asyncFail() {
+            return CompletableFuture.failedFuture(new RuntimeException("async boom"));
+        }
+
+        @Handler(timeout = 100)
+        public Object slow() {
             try {
                 release.await();
             } catch (InterruptedException e) {
@@ -51,15 +78,31 @@ class DispatcherTest {
             }
             return null;
         }
-        @Handler public Object block() throws InterruptedException { release.await(); return "released"; }
-        @Listener public void all(Event e) { heard.add("all:" + e.key()); }
-        @Listener(keys = "in.gen.track") public void tracks(Event e) { heard.add("tracks:" + e.key()); }
+
+        @Handler
+        public Object block() throws InterruptedException {
+            release.await();
+            return "released";
+        }
+
+        @Listener
+        public void all(Event e) {
+            heard.add("all:" + e.key());
+        }
+
+        @Listener(keys = "in.gen.track")
+        public void tracks(Event e) {
+            heard.add("tracks:" + e.key());
+        }
     }
 
     private Dispatcher dispatcher(int cap) {
-        ServiceModel model = ServiceModel.builder(Settings.of(Map.of("name", "svc"))).service(new Service())
-                .method(MethodSpec.exposed("lambda"), call -> call.params().string("x") + "!").build();
-        dispatcher = new Dispatcher(model, new ServiceStatus("svc", model, Clock.systemUTC()), cap);
+        ServiceModel model = ServiceModel.builder(Settings.of(Map.of("name", "svc")))
+                .system(StatusMethod.SPEC, m -> new StatusMethod("svc", m, Clock.systemUTC()))
+                .service(new Service())
+                .method(MethodSpec.exposed("lambda"), call -> call.params().string("x") + "!")
+                .build();
+        dispatcher = new Dispatcher(model, cap);
         return dispatcher;
     }
 
@@ -87,7 +130,8 @@ class DispatcherTest {
     void returnsResultsFromAnnotatedAndPlainCodeMethods() throws Exception {
         Dispatcher d = dispatcher(10);
         assertThat(d.call("ok", null, CTX).get(5, TimeUnit.SECONDS)).isEqualTo(Map.of("ok", true));
-        assertThat(d.call("lambda", params("{\"x\":\"hi\"}"), CTX).get(5, TimeUnit.SECONDS)).isEqualTo("hi!");
+        assertThat(d.call("lambda", params("{\"x\":\"hi\"}"), CTX).get(5, TimeUnit.SECONDS))
+                .isEqualTo("hi!");
         assertThat(d.call("typed", null, CTX).get(5, TimeUnit.SECONDS)).isEqualTo(Response.error("bad campaign", 404));
         assertThat(d.call("async", null, CTX).get(5, TimeUnit.SECONDS)).isEqualTo("later");
     }
@@ -125,9 +169,11 @@ class DispatcherTest {
             try {
                 Thread me = Thread.currentThread();
                 ServiceModel model = ServiceModel.builder(Settings.of(Map.of("name", "svc")))
-                        .method(MethodSpec.exposed("where"), call -> Thread.currentThread() == me).build();
-                Dispatcher here = new Dispatcher(model, new ServiceStatus("svc", model, Clock.systemUTC()), 10);
-                sameThread.set(Boolean.TRUE.equals(here.call("where", null, CTX, true).getNow(null)));
+                        .method(MethodSpec.exposed("where"), call -> Thread.currentThread() == me)
+                        .build();
+                Dispatcher here = new Dispatcher(model, 10);
+                sameThread.set(
+                        Boolean.TRUE.equals(here.call("where", null, CTX, true).getNow(null)));
                 here.close();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -158,19 +204,114 @@ class DispatcherTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> d.inFlight() == 0);
     }
 
+    private static final CallContext FRONT = new CallContext("front", "9", "block", "redis");
+
+    private Dispatcher limited(int running, int queued, int abandoned, java.util.function.LongSupplier clock) {
+        ServiceModel model = ServiceModel.builder(Settings.of(Map.of("name", "svc")))
+                .service(new Service())
+                .build();
+        dispatcher = new Dispatcher(model, new Dispatcher.Limits(running, queued, abandoned), false, clock);
+        return dispatcher;
+    }
+
     @Test
-    void overTheCapCallsAreRefusedAtOnceAndPermitsComeBack() throws Exception {
-        Dispatcher d = dispatcher(2);
+    void aSlowMethodFillsOnlyItsOwnBulkhead() throws Exception {
+        Dispatcher d = limited(2, 1, 0, System::nanoTime);
         CompletableFuture<Object> first = d.call("block", null, CTX);
         CompletableFuture<Object> second = d.call("block", null, CTX);
-        RpcException e = failure(d.call("ok", null, CTX));
+        await().atMost(Duration.ofSeconds(5)).until(() -> d.inFlight() == 2);
+        CompletableFuture<Object> waiting = d.call("block", null, CTX);
+        RpcException e = failure(d.call("block", null, CTX));
         assertThat(e.code()).isEqualTo(RpcException.OVERLOADED);
-        assertThat(e.getMessage()).isEqualTo("Service overloaded: 2 calls in flight, try again later");
+        assertThat(e.getMessage())
+                .isEqualTo("Service overloaded: block has 2 calls running and 1 waiting, try again later");
+        assertThat(d.drops().count("overloaded")).isEqualTo(1);
+        // every other method keeps its own capacity
+        assertThat(d.call("ok", null, CTX).get(5, TimeUnit.SECONDS)).isEqualTo(Map.of("ok", true));
+        assertThat(d.load()).contains(new Dispatcher.Load("Service.block", 2, 1, 0));
         release.countDown();
         assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("released");
         assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo("released");
+        assertThat(waiting.get(5, TimeUnit.SECONDS)).isEqualTo("released");
         await().atMost(Duration.ofSeconds(5)).until(() -> d.inFlight() == 0);
-        assertThat(d.call("ok", null, CTX).get(5, TimeUnit.SECONDS)).isEqualTo(Map.of("ok", true));
+    }
+
+    @Test
+    void notificationsWaitTheirTurnInsteadOfBeingRefused() throws Exception {
+        Dispatcher d = limited(1, 100, 0, System::nanoTime);
+        List<CompletableFuture<Object>> events = new java.util.ArrayList<>();
+        CallContext notification = new CallContext("front", null, "broadcast", "redis");
+        d.call("block", null, CTX);
+        for (int i = 0; i < 50; i++) {
+            events.add(d.call("broadcast", params("{\"key\":\"in.gen.track.e" + i + "\"}"), notification));
+        }
+        CompletableFuture.allOf(events.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        assertThat(heard).hasSize(100); // both listeners, every event
+        assertThat(d.drops().counts()).isEmpty();
+        release.countDown();
+    }
+
+    @Test
+    void aRunningFrontCallLeavesTheBulkheadWhenFrontStopsWaiting() throws Exception {
+        Dispatcher d = limited(1, 10, 1, System::nanoTime);
+        CompletableFuture<Object> abandoned = d.call("block", null, FRONT);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> d.load().contains(new Dispatcher.Load("Service.block", 0, 0, 1)));
+        // its place is free: the next call runs while the first still does
+        CompletableFuture<Object> next = d.call("block", null, CTX);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> d.load().contains(new Dispatcher.Load("Service.block", 1, 0, 1)));
+        release.countDown();
+        assertThat(abandoned.get(5, TimeUnit.SECONDS)).isEqualTo("released"); // its answer still goes out
+        assertThat(next.get(5, TimeUnit.SECONDS)).isEqualTo("released");
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> d.load().contains(new Dispatcher.Load("Service.block", 0, 0, 0)));
+    }
+
+    @Test
+    void aFrontCallThatWaitedLongerThanFrontWaitsIsShedWithoutRunning() throws Exception {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        Dispatcher d = limited(1, 10, 0, now::get);
+        CompletableFuture<Object> busy = d.call("block", null, CTX);
+        await().atMost(Duration.ofSeconds(5)).until(() -> d.inFlight() == 1);
+        CompletableFuture<Object> late = d.call("ok", null, FRONT);
+        assertThat(late.get(5, TimeUnit.SECONDS)).isEqualTo(Map.of("ok", true)); // its own bulkhead is free
+        CompletableFuture<Object> queued = d.call("block", null, FRONT);
+        now.addAndGet(Duration.ofMillis(201).toNanos());
+        release.countDown();
+        assertThat(busy.get(5, TimeUnit.SECONDS)).isEqualTo("released");
+        RpcException e = failure(queued);
+        assertThat(e.code()).isEqualTo(RpcException.OVERLOADED);
+        assertThat(e.getMessage()).isEqualTo("Shed: block waited 201 ms, longer than front waits");
+        assertThat(d.drops().count("shed")).isEqualTo(1);
+    }
+
+    @Test
+    void systemMethodsAnswerWhileEveryBulkheadIsFullAndWhileDraining() throws Exception {
+        Dispatcher d = dispatcher(1);
+        d.call("block", null, CTX);
+        await().atMost(Duration.ofSeconds(5)).until(() -> d.inFlight() == 1);
+        d.drain();
+        assertThat(failure(d.call("ok", null, CTX)).code()).isEqualTo(RpcException.UNAVAILABLE);
+        assertThat(d.call("__status", null, CTX).get(5, TimeUnit.SECONDS)).isNotNull();
+        assertThat(d.abortAll("Service is shutting down")).isEqualTo(1);
+        release.countDown();
+    }
+
+    @Test
+    void inProductionAnUnexpectedFailureAnswersOnlyAnErrorId() throws Exception {
+        ServiceModel model = ServiceModel.builder(Settings.of(Map.of("name", "svc")))
+                .service(new Service())
+                .build();
+        dispatcher = new Dispatcher(model, new Dispatcher.Limits(10, 10, 10), true);
+        RpcException e = failure(dispatcher.call("boom", null, CTX));
+        assertThat(e.code()).isEqualTo(RpcException.INTERNAL_ERROR);
+        assertThat(e.getMessage())
+                .matches("Internal error \\(id [0-9a-f]{8}\\)")
+                .doesNotContain("database");
+        // a deliberate error passes through unchanged
+        assertThat(dispatcher.call("typed", null, CTX).get(5, TimeUnit.SECONDS))
+                .isEqualTo(Response.error("bad campaign", 404));
     }
 
     @Test
@@ -178,25 +319,28 @@ class DispatcherTest {
         Dispatcher d = dispatcher(10);
         d.call("broadcast", params("{\"key\":\"in.gen.track.click\"}"), CTX).get(5, TimeUnit.SECONDS);
         d.call("broadcast", params("{\"key\":\"in.gen.other\"}"), CTX).get(5, TimeUnit.SECONDS);
-        assertThat(heard).containsExactlyInAnyOrder("all:in.gen.track.click", "tracks:in.gen.track.click", "all:in.gen.other");
+        assertThat(heard)
+                .containsExactlyInAnyOrder("all:in.gen.track.click", "tracks:in.gen.track.click", "all:in.gen.other");
     }
 
     @Test
     void statusCarriesTheRegister() throws Exception {
         Object status = dispatcher(10).call("__status", null, CTX).get(5, TimeUnit.SECONDS);
         String json = Json.write(status);
-        assertThat(json).startsWith("{\"type__\":\"data\",\"statusCode\":200,\"data\":{\"name\":\"svc\",\"app_started\":");
+        assertThat(json)
+                .startsWith("{\"type__\":\"data\",\"statusCode\":200,\"data\":{\"name\":\"svc\",\"app_started\":");
         assertThat(json).contains("\"app_state\":\"running\"");
-        assertThat(Json.tree(status).path("data").path("register").toString()).isEqualTo("["
-                + "{\"method\":\"all\",\"role\":\"listener\",\"options\":{}}".replace("all", "broadcast") + ","
-                + "{\"method\":\"async\",\"role\":\"handler\",\"options\":{}},"
-                + "{\"method\":\"asyncFail\",\"role\":\"handler\",\"options\":{}},"
-                + "{\"method\":\"block\",\"role\":\"handler\",\"options\":{}},"
-                + "{\"method\":\"boom\",\"role\":\"handler\",\"options\":{}},"
-                + "{\"method\":\"nomessage\",\"role\":\"handler\",\"options\":{}},"
-                + "{\"method\":\"ok\",\"role\":\"handler\",\"options\":{}},"
-                + "{\"method\":\"slow\",\"role\":\"handler\",\"options\":{\"timeout\":100}},"
-                + "{\"method\":\"typed\",\"role\":\"handler\",\"options\":{}}]");
+        assertThat(Json.tree(status).path("data").path("register").toString())
+                .isEqualTo("["
+                        + "{\"method\":\"all\",\"role\":\"listener\",\"options\":{}}".replace("all", "broadcast") + ","
+                        + "{\"method\":\"async\",\"role\":\"handler\",\"options\":{}},"
+                        + "{\"method\":\"asyncFail\",\"role\":\"handler\",\"options\":{}},"
+                        + "{\"method\":\"block\",\"role\":\"handler\",\"options\":{}},"
+                        + "{\"method\":\"boom\",\"role\":\"handler\",\"options\":{}},"
+                        + "{\"method\":\"nomessage\",\"role\":\"handler\",\"options\":{}},"
+                        + "{\"method\":\"ok\",\"role\":\"handler\",\"options\":{}},"
+                        + "{\"method\":\"slow\",\"role\":\"handler\",\"options\":{\"timeout\":100}},"
+                        + "{\"method\":\"typed\",\"role\":\"handler\",\"options\":{}}]");
     }
 
     @Test

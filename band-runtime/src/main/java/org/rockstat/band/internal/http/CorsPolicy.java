@@ -1,7 +1,6 @@
 package org.rockstat.band.internal.http;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -27,41 +26,44 @@ public final class CorsPolicy {
         this.listed = Set.copyOf(origins.stream().filter(o -> !o.equals("*")).toList());
     }
 
-    /**
-     * Adds the origin headers for a request from {@code origin} (the {@code Origin} header, or
-     * {@code null}).
-     *
-     * @return true when the origin is allowed
-     */
-    public boolean apply(String origin, HttpHeaders headers) {
-        if (!listed.isEmpty()) {
-            // the answer depends on Origin, so caches must keep one copy per origin
-            headers.add(HttpHeaderNames.VARY, "Origin");
-        }
-        if (origin != null && listed.contains(stripSlash(origin))) {
-            headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-            headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
-            return true;
-        }
-        if (anyOrigin) {
-            headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
-            return true;
-        }
-        return false;
+    /** The headers for an answer to a request from {@code origin} ({@code null}: none sent). */
+    public List<List<String>> headers(String origin) {
+        List<List<String>> out = new ArrayList<>(3);
+        allowed(origin, out);
+        return out;
     }
 
     /**
-     * Adds the headers of a preflight answer: origin headers, and when the origin is allowed the
-     * allowed methods, the requested headers and the cache time.
+     * The headers of a preflight answer: the origin's, and when it is allowed the allowed methods,
+     * the requested headers and the cache time.
      */
-    public void applyPreflight(String origin, String requestedHeaders, HttpHeaders headers) {
-        if (!apply(origin, headers)) {
-            return;
+    public List<List<String>> preflight(String origin, String requestedHeaders) {
+        List<List<String>> out = new ArrayList<>(6);
+        if (allowed(origin, out)) {
+            out.add(List.of("Access-Control-Allow-Methods", ALLOW_METHODS));
+            out.add(List.of(
+                    "Access-Control-Allow-Headers",
+                    requestedHeaders == null || requestedHeaders.isBlank() ? DEFAULT_ALLOW_HEADERS : requestedHeaders));
+            out.add(List.of("Access-Control-Max-Age", MAX_AGE));
         }
-        headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, ALLOW_METHODS);
-        headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS,
-                requestedHeaders == null || requestedHeaders.isBlank() ? DEFAULT_ALLOW_HEADERS : requestedHeaders);
-        headers.set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, MAX_AGE);
+        return out;
+    }
+
+    private boolean allowed(String origin, List<List<String>> out) {
+        if (!listed.isEmpty()) {
+            // the answer depends on Origin, so caches must keep one copy per origin
+            out.add(List.of("Vary", "Origin"));
+        }
+        if (origin != null && listed.contains(stripSlash(origin))) {
+            out.add(List.of("Access-Control-Allow-Origin", origin));
+            out.add(List.of("Access-Control-Allow-Credentials", "true"));
+            return true;
+        }
+        if (anyOrigin) {
+            out.add(List.of("Access-Control-Allow-Origin", "*"));
+            return true;
+        }
+        return false;
     }
 
     private static String stripSlash(String origin) {

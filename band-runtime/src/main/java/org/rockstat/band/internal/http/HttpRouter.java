@@ -1,5 +1,6 @@
 package org.rockstat.band.internal.http;
 
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -8,8 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import io.netty.handler.codec.http.QueryStringDecoder;
-import org.rockstat.band.internal.method.HttpRoute;
 
 /**
  * Finds the method a request path calls, in a fixed order so a declared path always beats the
@@ -23,11 +22,9 @@ public final class HttpRouter {
     private final HttpRoute catchAll;
 
     /** A match: the route and the values of its path params. */
-    public record Match(HttpRoute route, Map<String, String> params) {
-    }
+    public record Match(HttpRoute route, Map<String, String> params) {}
 
-    private record Template(HttpRoute route, List<String> segments, int params) {
-    }
+    private record Template(HttpRoute route, List<String> segments, int params) {}
 
     /** A router over the model's routes. */
     public HttpRouter(List<HttpRoute> routes) {

@@ -22,13 +22,15 @@ import org.rockstat.band.internal.json.Json;
  * A single value becomes a string, a repeated one a list of strings.
  */
 public final class RequestParams {
-    private static final ObjectReader READER = Json.mapper().reader()
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectReader READER =
+            Json.mapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     /** Jackson's pointer to the input, which must not reach the caller. */
-    private static final Pattern SOURCE = Pattern.compile("\\s*\\(?(start marker at )?\\[Source: .*?]\\)?", Pattern.DOTALL);
+    private static final Pattern SOURCE =
+            Pattern.compile("\\s*\\(?(start marker at )?\\[Source: .*?]\\)?", Pattern.DOTALL);
+    /** Jackson's hint at the setting behind a limit, e.g. {@code from `StreamReadConstraints.getMaxNestingDepth()`}. */
+    private static final Pattern SETTING_HINT = Pattern.compile(",?\\s*from `[^`]*`");
 
-    private RequestParams() {
-    }
+    private RequestParams() {}
 
     /**
      * The merged params.
@@ -97,6 +99,7 @@ public final class RequestParams {
     static String reason(JsonProcessingException e) {
         String reason = e.getOriginalMessage() == null ? "invalid JSON" : e.getOriginalMessage();
         reason = SOURCE.matcher(reason).replaceAll("").strip();
+        reason = SETTING_HINT.matcher(reason).replaceAll("");
         int newline = reason.indexOf('\n');
         if (newline >= 0) {
             reason = reason.substring(0, newline).strip();
@@ -115,7 +118,7 @@ public final class RequestParams {
 
     private static Charset charset(String contentType) {
         if (contentType != null) {
-            for (String part : contentType.split(";")) {
+            for (String part : contentType.split(";", -1)) {
                 String p = part.strip();
                 if (p.regionMatches(true, 0, "charset=", 0, 8)) {
                     try {

@@ -4,9 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.rockstat.band.call.Response;
+import org.rockstat.band.call.ResponseStream;
+import org.rockstat.band.call.RpcException;
 import org.rockstat.band.internal.json.Json;
-import org.rockstat.band.rpc.Response;
-import org.rockstat.band.rpc.RpcException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,23 +22,42 @@ public final class ResponseRenderer {
     /** {@code text/plain; charset=utf-8}. */
     public static final String TEXT = "text/plain; charset=utf-8";
     /** The 43-byte 1x1 transparent GIF89a. */
-    private static final byte[] PIXEL = Base64.getDecoder()
-            .decode("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==");
+    private static final byte[] PIXEL =
+            Base64.getDecoder().decode("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==");
+
     private static final List<List<String>> NO_CACHE = List.of(
             List.of("Cache-Control", "no-cache, no-store, must-revalidate"),
             List.of("Pragma", "no-cache"),
             List.of("Expires", "0"));
     private static final Logger log = LoggerFactory.getLogger(ResponseRenderer.class);
 
-    private ResponseRenderer() {
-    }
+    private ResponseRenderer() {}
 
     /**
      * What to send: {@code contentType} is {@code null} for an empty body.
      *
      * @param headers extra headers, each {@code [name, value]}
+     * @param stream  a body written while it is sent (then {@code body} is empty), or {@code null}
      */
-    public record Rendered(int status, String contentType, List<List<String>> headers, byte[] body) {
+    @SuppressWarnings("ArrayRecordComponent") // one answer's bytes in flight: never compared or hashed
+    public record Rendered(
+            int status, String contentType, List<List<String>> headers, byte[] body, ResponseStream stream) {
+        /** A whole answer. */
+        public Rendered(int status, String contentType, List<List<String>> headers, byte[] body) {
+            this(status, contentType, headers, body, null);
+        }
+
+        /** A copy with one more header. */
+        public Rendered withHeader(String name, String value) {
+            List<List<String>> more = new java.util.ArrayList<>(headers);
+            more.add(List.of(name, value));
+            return withHeaders(more);
+        }
+
+        /** A copy with these headers instead. */
+        public Rendered withHeaders(List<List<String>> all) {
+            return new Rendered(status, contentType, all, body, stream);
+        }
     }
 
     /** The 1x1 GIF a {@link Response.Pixel} answers with (a copy). */
@@ -50,27 +70,31 @@ public final class ResponseRenderer {
         return switch (value) {
             case Response.Data d -> data(d);
             case Response.Pixel p -> new Rendered(p.statusCode(), "image/gif", concat(NO_CACHE, p.headers()), pixel());
-            case Response.Redirect r -> new Rendered(r.statusCode(), null,
-                    concat(List.of(List.of("Location", r.location())), r.headers()), new byte[0]);
+            case Response.Redirect r ->
+                new Rendered(
+                        r.statusCode(),
+                        null,
+                        concat(List.of(List.of("Location", r.location())), r.headers()),
+                        new byte[0]);
             case Response.Error e -> new Rendered(e.statusCode(), JSON, e.headers(), message(e.message()));
             case null -> new Rendered(200, JSON, List.of(), "null".getBytes(StandardCharsets.UTF_8));
+            // written while it is sent: the connection layer runs its producer
+            case ResponseStream s -> new Rendered(s.statusCode(), s.contentType(), s.headers(), new byte[0], s);
             // front wraps a plain value as data (strings then go out as-is); render it the same way
             default -> data(Response.data(value));
         };
     }
 
-    /**
-     * Any value as 200 JSON, typed responses included as their wire form: what {@code GET /__status}
-     * answers, so director-style tools see the same {@code type__} object as over RPC.
-     */
-    public static Rendered json(Object value) {
-        return new Rendered(200, JSON, List.of(), Json.bytes(value));
-    }
-
     /** A failure of the dispatcher: an {@link RpcException} mapped to its HTTP status. */
     public static Rendered failure(Throwable error) {
         if (error instanceof RpcException rpc) {
-            return error(status(rpc.code()), rpc.getMessage());
+            Rendered rendered = error(status(rpc.code()), rpc.getMessage());
+            // a client may come back: soon when overloaded, a little later when the service restarts
+            return switch (rpc.code()) {
+                case RpcException.OVERLOADED -> rendered.withHeader("Retry-After", "1");
+                case RpcException.UNAVAILABLE -> rendered.withHeader("Retry-After", "5");
+                default -> rendered;
+            };
         }
         log.warn("Unexpected failure type from the dispatcher: {}", error.toString());
         return error(500, "Internal error");
@@ -94,11 +118,14 @@ public final class ResponseRenderer {
 
     private static Rendered data(Response.Data d) {
         if (d.data() instanceof String text) {
-            return new Rendered(d.statusCode(), d.contentType() == null ? TEXT : d.contentType(), d.headers(),
+            return new Rendered(
+                    d.statusCode(),
+                    d.contentType() == null ? TEXT : d.contentType(),
+                    d.headers(),
                     text.getBytes(StandardCharsets.UTF_8));
         }
-        return new Rendered(d.statusCode(), d.contentType() == null ? JSON : d.contentType(), d.headers(),
-                Json.bytes(d.data()));
+        return new Rendered(
+                d.statusCode(), d.contentType() == null ? JSON : d.contentType(), d.headers(), Json.bytes(d.data()));
     }
 
     private static byte[] message(String message) {

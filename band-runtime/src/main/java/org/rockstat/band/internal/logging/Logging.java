@@ -28,8 +28,8 @@ public final class Logging {
      * Lettuce's reconnect machinery logs every attempt; Band's transport logs each change of the
      * connection's state once, so these stay quiet unless debugging.
      */
-    static final List<String> RECONNECT_LOGGERS = List.of(
-            "io.lettuce.core.protocol.ConnectionWatchdog", "io.lettuce.core.protocol.ReconnectionHandler");
+    static final List<String> RECONNECT_LOGGERS =
+            List.of("io.lettuce.core.protocol.ConnectionWatchdog", "io.lettuce.core.protocol.ReconnectionHandler");
 
     /** The bad LOG_LEVEL of the last configuration, so configuring twice from one env warns once. */
     private static final AtomicReference<String> warnedLevel = new AtomicReference<>();
@@ -64,10 +64,12 @@ public final class Logging {
         if (System.getProperty(ClassicConstants.CONFIG_FILE_PROPERTY) != null) {
             return true;
         }
-        for (ClassLoader loader : new ClassLoader[] {Logging.class.getClassLoader(),
-                Thread.currentThread().getContextClassLoader()}) {
-            if (loader != null && (loader.getResource(ClassicConstants.TEST_AUTOCONFIG_FILE) != null
-                    || loader.getResource(ClassicConstants.AUTOCONFIG_FILE) != null)) {
+        for (ClassLoader loader : new ClassLoader[] {
+            Logging.class.getClassLoader(), Thread.currentThread().getContextClassLoader()
+        }) {
+            if (loader != null
+                    && (loader.getResource(ClassicConstants.TEST_AUTOCONFIG_FILE) != null
+                            || loader.getResource(ClassicConstants.AUTOCONFIG_FILE) != null)) {
                 return true;
             }
         }
@@ -79,7 +81,8 @@ public final class Logging {
         LogSettings settings = LogSettings.from(env);
         context.reset();
 
-        OutputStreamAppender<ILoggingEvent> appender = out == null ? new ConsoleAppender<>() : new OutputStreamAppender<>();
+        OutputStreamAppender<ILoggingEvent> appender =
+                out == null ? new ConsoleAppender<>() : new OutputStreamAppender<>();
         appender.setName(APPENDER_NAME);
         appender.setContext(context);
         appender.setEncoder(LogEncoders.create(context, settings.json()));
@@ -99,8 +102,8 @@ public final class Logging {
         String invalid = settings.invalidLevel();
         String previous = warnedLevel.getAndSet(invalid);
         if (invalid != null && !invalid.equals(previous)) {
-            context.getLogger(Logging.class).warn(
-                    "LOG_LEVEL '{}' is not one of trace, debug, info, warn, error; using info", invalid);
+            context.getLogger(Logging.class)
+                    .warn("LOG_LEVEL '{}' is not one of trace, debug, info, warn, error; using info", invalid);
         }
     }
 }

@@ -8,32 +8,41 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.rockstat.band.call.RpcException;
+import org.rockstat.band.client.RpcClient;
+import org.rockstat.band.internal.concurrent.Futures;
+import org.rockstat.band.internal.report.Drops;
+import org.rockstat.band.internal.report.WireText;
 import org.rockstat.band.internal.transport.Transport;
-import org.rockstat.band.rpc.RpcClient;
-import org.rockstat.band.rpc.RpcException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** The {@link RpcClient} of an endpoint: sends requests as {@code name} and waits in its pending table. */
+/**
+ * The {@link RpcClient} of an endpoint: sends requests as {@code name} and waits in its pending
+ * table. A publish that reached nobody (PUBLISH answered 0 subscribers) can never be answered, so
+ * such a request fails at once ("no service 'x' is listening") instead of waiting its timeout, a
+ * {@code requestAll} completes at once with nothing, and a notification to nobody is counted as a
+ * drop ({@code unheard}).
+ */
 final class EndpointClient implements RpcClient {
-    private static final Logger log = LoggerFactory.getLogger(EndpointClient.class);
     private final String name;
     private final Transport transport;
     private final PendingCalls pending;
+    private final Drops drops;
     private final IdGenerator ids = new IdGenerator();
     private volatile boolean closed;
 
-    EndpointClient(String name, Transport transport, PendingCalls pending) {
+    EndpointClient(String name, Transport transport, PendingCalls pending, Drops drops) {
         this.name = name;
         this.transport = transport;
         this.pending = pending;
+        this.drops = drops;
     }
 
     @Override
     public CompletableFuture<Object> request(String service, String method, Object params, Duration timeout) {
         PendingCall.Single call;
         try {
-            call = new PendingCall.Single(ids.next(), require(service, "service"), require(method, "method"), millis(timeout));
+            call = new PendingCall.Single(
+                    ids.next(), require(service, "service"), require(method, "method"), millis(timeout));
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(new RpcException(RpcException.INVALID_PARAMS, e.getMessage()));
         }
@@ -49,15 +58,21 @@ final class EndpointClient implements RpcClient {
             long wait = timeout != null && timeout.toMillis() > 0 ? timeout.toMillis() : 0;
             return future.get(wait + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof RpcException rpc ? rpc
-                    : new RpcException(RpcException.INTERNAL_ERROR, "Call " + service + "." + method + " failed: " + e.getCause(), e.getCause());
+            throw e.getCause() instanceof RpcException rpc
+                    ? rpc
+                    : new RpcException(
+                            RpcException.INTERNAL_ERROR,
+                            "Call " + service + "." + method + " failed: " + e.getCause(),
+                            e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             future.cancel(false);
             throw new RpcException(RpcException.UNAVAILABLE, "Call " + service + "." + method + " was interrupted");
         } catch (TimeoutException e) {
             future.cancel(false);
-            throw new RpcException(RpcException.TIMEOUT, "Call " + service + "." + method + " timed out after " + timeout.toMillis() + " ms");
+            throw new RpcException(
+                    RpcException.TIMEOUT,
+                    "Call " + service + "." + method + " timed out after " + timeout.toMillis() + " ms");
         }
     }
 
@@ -67,25 +82,50 @@ final class EndpointClient implements RpcClient {
         try {
             body = ParamsCodec.toObject(params);
         } catch (IllegalArgumentException e) {
-            throw new RpcException(RpcException.INVALID_PARAMS, "Notification " + service + "." + method + ": " + e.getMessage());
+            throw new RpcException(
+                    RpcException.INVALID_PARAMS, "Notification " + service + "." + method + ": " + e.getMessage());
         }
+        // a notification has no answer to carry its failure: each one lost is counted and logged
         if (closed || !transport.isConnected()) {
-            log.debug("Notification {}.{} not sent: not connected to {}", service, method, transport.peerName());
+            drops.drop(
+                    "notification-unsent",
+                    "Notification {}.{} not sent: not connected to {}",
+                    service,
+                    method,
+                    transport.peerName());
             return;
         }
-        transport.publish(service, WireMessages.notification(service, method, name, body)).whenComplete((ok, error) -> {
-            if (error != null) {
-                log.debug("Notification {}.{} not sent: {}", service, method, error.getMessage());
-            }
-        });
+        transport
+                .publish(service, WireMessages.notification(service, method, name, body))
+                .whenComplete((receivers, error) -> {
+                    if (error != null) {
+                        drops.drop(
+                                "notification-unsent",
+                                "Notification {}.{} not sent: {}",
+                                service,
+                                method,
+                                Futures.unwrap(error).getMessage());
+                    } else if (receivers != null && receivers == 0) {
+                        drops.drop(
+                                "unheard",
+                                "Notification {}.{} reached nobody: no service '{}' is listening",
+                                WireText.of(service),
+                                WireText.of(method),
+                                WireText.of(service));
+                    }
+                });
     }
 
     @Override
-    public CompletableFuture<Map<String, Object>> requestAll(String channel, String method, Object params,
-                                                             Set<String> services, Duration timeout) {
+    public CompletableFuture<Map<String, Object>> requestAll(
+            String channel, String method, Object params, Set<String> services, Duration timeout) {
         PendingCall.Gather call;
         try {
-            call = new PendingCall.Gather(ids.next(), require(channel, "channel"), require(method, "method"), millis(timeout),
+            call = new PendingCall.Gather(
+                    ids.next(),
+                    require(channel, "channel"),
+                    require(method, "method"),
+                    millis(timeout),
                     services == null ? Set.of() : services);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(new RpcException(RpcException.INVALID_PARAMS, e.getMessage()));
@@ -109,14 +149,19 @@ final class EndpointClient implements RpcClient {
             return;
         }
         if (!transport.isConnected()) {
-            fail(call, new RpcException(RpcException.UNAVAILABLE, label + " failed: not connected to " + transport.peerName()));
+            fail(
+                    call,
+                    new RpcException(
+                            RpcException.UNAVAILABLE, label + " failed: not connected to " + transport.peerName()));
             return;
         }
         pending.add(call);
         String message = WireMessages.request(call.id, channel, call.method, name, body);
-        transport.publish(channel, message).whenComplete((ok, error) -> {
+        transport.publish(channel, message).whenComplete((receivers, error) -> {
             if (error != null) {
                 pending.abort(call.id, "not connected to " + transport.peerName() + " (" + error.getMessage() + ")");
+            } else if (receivers != null && receivers == 0) {
+                pending.unheard(call.id, channel);
             }
         });
     }

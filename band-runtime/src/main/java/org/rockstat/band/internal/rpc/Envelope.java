@@ -17,8 +17,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param result    the result of a response ({@code NullNode} for {@code "result": null}), or {@code null}
  * @param error     the error of a response, or {@code null}
  */
-record Envelope(String jsonrpc, JsonNode id, String method, String to, String from, JsonNode params,
-                JsonNode result, JsonNode error) {
+record Envelope(
+        String jsonrpc,
+        JsonNode id,
+        String method,
+        String to,
+        String from,
+        JsonNode params,
+        JsonNode result,
+        JsonNode error) {
 
     /** Reads the fields of a message object. */
     static Envelope of(ObjectNode node) {
@@ -38,8 +45,15 @@ record Envelope(String jsonrpc, JsonNode id, String method, String to, String fr
         if (id != null && id.isNull()) {
             id = null;
         }
-        return new Envelope(text(node.get("jsonrpc")), id, method, to, from, node.get("params"),
-                node.get("result"), node.get("error"));
+        return new Envelope(
+                text(node.get("jsonrpc")),
+                id,
+                method,
+                to,
+                from,
+                node.get("params"),
+                node.get("result"),
+                node.get("error"));
     }
 
     /** True when this answers a request ({@code result} or {@code error} present). */

@@ -13,8 +13,7 @@ import org.rockstat.band.internal.json.Json;
 final class OversizePeek {
     private static final Set<String> ROUTING = Set.of("jsonrpc", "id", "method", "to", "from");
 
-    private OversizePeek() {
-    }
+    private OversizePeek() {}
 
     /** The envelope of the top-level routing fields, or {@code null} when it is not a JSON object. */
     static Envelope peek(String text) {

@@ -2,13 +2,12 @@ package org.rockstat.band.internal.rpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.rockstat.band.call.Params;
 import org.rockstat.band.internal.json.Json;
-import org.rockstat.band.rpc.Params;
 
 /** Converts what a caller passes as params to the JSON object sent on the wire. */
 final class ParamsCodec {
-    private ParamsCodec() {
-    }
+    private ParamsCodec() {}
 
     /**
      * {@code null} to {@code {}}; an {@code ObjectNode} as is; {@link Params} unwrapped; anything
@@ -31,6 +30,6 @@ final class ParamsCodec {
             return Json.object();
         }
         throw new IllegalArgumentException("params must be a JSON object (a Map, record or ObjectNode), got "
-                + node.getNodeType().name().toLowerCase());
+                + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
     }
 }

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.rockstat.band.rpc.RpcException;
+import org.rockstat.band.call.RpcException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +21,7 @@ abstract sealed class PendingCall permits PendingCall.Single, PendingCall.Gather
     final String method;
     final long timeoutMillis;
 
-    private volatile Runnable release = () -> { };
+    private volatile Runnable release = () -> {};
 
     PendingCall(String id, String service, String method, long timeoutMillis) {
         this.id = id;
@@ -53,6 +53,9 @@ abstract sealed class PendingCall permits PendingCall.Single, PendingCall.Gather
     /** The call cannot be answered any more (connection lost, shutting down). */
     abstract void abort(String why);
 
+    /** The request reached nobody: no subscriber on {@code channel}, so no answer can ever come. */
+    abstract void unheard(String channel);
+
     /** The future the caller holds. */
     abstract CompletableFuture<?> future();
 
@@ -76,13 +79,21 @@ abstract sealed class PendingCall permits PendingCall.Single, PendingCall.Gather
 
         @Override
         void expire() {
-            fail(new RpcException(RpcException.TIMEOUT,
+            fail(new RpcException(
+                    RpcException.TIMEOUT,
                     "Call " + service + "." + method + " timed out after " + timeoutMillis + " ms"));
         }
 
         @Override
         void abort(String why) {
             fail(new RpcException(RpcException.UNAVAILABLE, "Call " + service + "." + method + " failed: " + why));
+        }
+
+        @Override
+        void unheard(String channel) {
+            fail(new RpcException(
+                    RpcException.UNAVAILABLE,
+                    "Call " + service + "." + method + " failed: no service '" + channel + "' is listening"));
         }
 
         @Override
@@ -106,6 +117,7 @@ abstract sealed class PendingCall permits PendingCall.Single, PendingCall.Gather
         private final Map<String, Object> results = new LinkedHashMap<>();
         private final Set<String> answered = new java.util.HashSet<>();
         private final CompletableFuture<Map<String, Object>> future = new CompletableFuture<>();
+        private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
 
         Gather(String id, String channel, String method, long timeoutMillis, Set<String> expected) {
             super(id, channel, method, timeoutMillis);
@@ -113,21 +125,30 @@ abstract sealed class PendingCall permits PendingCall.Single, PendingCall.Gather
         }
 
         @Override
-        synchronized void onResponse(Envelope response) {
+        void onResponse(Envelope response) {
             String from = response.from() == null ? "?" : response.from();
             if (!expected.isEmpty() && !expected.contains(from)) {
                 log.debug("Ignored {}'s answer to {}.{}: not one of {}", from, service, method, expected);
                 return;
             }
-            if (!answered.add(from)) {
-                return;
+            // decoded before taking the lock: responses arrive on virtual threads of their own
+            Object value = response.error() == null ? ResultDecoder.decode(response.result()) : null;
+            boolean complete;
+            lock.lock();
+            try {
+                if (!answered.add(from)) {
+                    return;
+                }
+                if (response.error() != null) {
+                    log.debug("{} answered {}.{} with an error: {}", from, service, method, response.error());
+                } else {
+                    results.put(from, value);
+                }
+                complete = !expected.isEmpty() && answered.containsAll(expected);
+            } finally {
+                lock.unlock();
             }
-            if (response.error() != null) {
-                log.debug("{} answered {}.{} with an error: {}", from, service, method, response.error());
-            } else {
-                results.put(from, ResultDecoder.decode(response.result()));
-            }
-            if (!expected.isEmpty() && answered.containsAll(expected)) {
+            if (complete) {
                 finish();
             }
         }
@@ -142,8 +163,20 @@ abstract sealed class PendingCall permits PendingCall.Single, PendingCall.Gather
             finish();
         }
 
-        private synchronized void finish() {
-            Map<String, Object> collected = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(results));
+        @Override
+        void unheard(String channel) {
+            log.debug("{}.{} reached no subscriber of '{}': nothing to collect", service, method, channel);
+            finish();
+        }
+
+        private void finish() {
+            Map<String, Object> collected;
+            lock.lock();
+            try {
+                collected = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(results));
+            } finally {
+                lock.unlock();
+            }
             settle(() -> future.complete(collected));
         }
 

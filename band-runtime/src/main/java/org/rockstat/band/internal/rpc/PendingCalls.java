@@ -62,6 +62,14 @@ final class PendingCalls {
         }
     }
 
+    /** Ends the call with this id at once: its request reached no subscriber of {@code channel}. */
+    void unheard(String id, String channel) {
+        PendingCall call = table.get(id);
+        if (call != null) {
+            call.unheard(channel);
+        }
+    }
+
     /** Ends every waiting call: {@code why} says what happened ("connection to Redis lost"). */
     void abortAll(String why) {
         List<PendingCall> calls = List.copyOf(table.values());

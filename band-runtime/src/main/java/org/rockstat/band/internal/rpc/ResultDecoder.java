@@ -3,18 +3,18 @@ package org.rockstat.band.internal.rpc;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import org.rockstat.band.call.Response;
+import org.rockstat.band.call.RpcException;
+import org.rockstat.band.client.RemoteException;
 import org.rockstat.band.internal.json.Json;
-import org.rockstat.band.rpc.Response;
-import org.rockstat.band.rpc.RpcException;
 
 /**
- * Turns a response's {@code result} into what {@link org.rockstat.band.rpc.RpcClient} returns:
+ * Turns a response's {@code result} into what {@link org.rockstat.band.client.RpcClient} returns:
  * typed results (§3) as {@link Response}s, except {@code data}, unwrapped to its {@code data};
  * plain JSON as Java values.
  */
 final class ResultDecoder {
-    private ResultDecoder() {
-    }
+    private ResultDecoder() {}
 
     static Object decode(JsonNode result) {
         if (result == null || result.isNull()) {
@@ -27,8 +27,10 @@ final class ResultDecoder {
         return switch (type.textValue()) {
             case "data" -> plain(result.get("data"));
             case "pixel" -> new Response.Pixel(status(result, 200), headers(result));
-            case "redirect" -> new Response.Redirect(result.path("location").asText(""), status(result, 302), headers(result));
-            case "error" -> new Response.Error(result.path("errorMessage").asText(""), status(result, 500), headers(result));
+            case "redirect" ->
+                new Response.Redirect(result.path("location").asText(""), status(result, 302), headers(result));
+            case "error" ->
+                new Response.Error(result.path("errorMessage").asText(""), status(result, 500), headers(result));
             default -> plain(result);
         };
     }
@@ -37,7 +39,7 @@ final class ResultDecoder {
     static RpcException error(String service, String method, JsonNode error) {
         int code = error.path("code").canConvertToInt() ? error.path("code").asInt() : RpcException.INTERNAL_ERROR;
         String message = error.isObject() ? error.path("message").asText("") : error.asText();
-        return new RpcException(code, service + "." + method + " failed: " + message + " (code " + code + ")");
+        return new RemoteException(service, method, code, message);
     }
 
     private static Object plain(JsonNode node) {

@@ -2,77 +2,128 @@ package org.rockstat.band.internal.rpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import org.rockstat.band.call.CallContext;
+import org.rockstat.band.call.ResponseStream;
+import org.rockstat.band.call.RpcException;
+import org.rockstat.band.client.RpcClient;
+import org.rockstat.band.internal.concurrent.Futures;
 import org.rockstat.band.internal.dispatch.Dispatcher;
 import org.rockstat.band.internal.json.Json;
+import org.rockstat.band.internal.report.Drops;
+import org.rockstat.band.internal.report.RateLimitedLog;
+import org.rockstat.band.internal.report.WireText;
 import org.rockstat.band.internal.transport.Transport;
-import org.rockstat.band.rpc.CallContext;
-import org.rockstat.band.rpc.RpcClient;
-import org.rockstat.band.rpc.RpcException;
+import org.rockstat.band.internal.transport.TransportListener;
+import org.rockstat.band.internal.transport.TransportState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The protocol engine (PROTOCOL §2, §4), independent of the transport: reads every message of
- * the subscribed channels, runs requests and notifications addressed to us through the
- * {@link Dispatcher} and answers requests on the requester's channel, completes our own pending
- * calls from responses, and sends the {@code __iamalive} heartbeat to director.
+ * The protocol engine (PROTOCOL §2), independent of the transport: reads every message of the
+ * subscribed channels, runs requests and notifications addressed to us through the
+ * {@link Dispatcher} and answers requests on the requester's channel, and completes our own
+ * pending calls from responses. Heartbeats are not its business ({@code internal.heartbeat}).
  *
  * <p>Garbage never stops it: a message that is not JSON, not an object, not JSON-RPC 2.0, too
  * large, or has by-position params is answered with the §2 error when it has an id and a sender
  * to answer, and otherwise dropped with one log line.
+ *
+ * <pre>{@code
+ * RpcEndpoint endpoint = new RpcEndpoint("uaparser", transport, 1 << 20);
+ * RpcClient client = endpoint.client();            // usable by handlers from now on
+ * endpoint.start(Set.of("uaparser", "enrich"), dispatcher);
+ * ...
+ * endpoint.close();
+ * }</pre>
  */
 public final class RpcEndpoint implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RpcEndpoint.class);
-    static final String DIRECTOR = "director";
-    static final String IAMALIVE = "__iamalive";
+    private final RateLimitedLog garbage = new RateLimitedLog(log, Duration.ofSeconds(10));
+    private final Drops drops = new Drops(log, Duration.ofSeconds(10));
 
     private final String name;
-    private final Set<String> channels;
-    private final Dispatcher dispatcher;
     private final Transport transport;
-    private final RpcOptions options;
+    private final int maxMessageBytes;
     private final ScheduledThreadPoolExecutor timer;
     private final PendingCalls pending;
     private final EndpointClient client;
-    private ScheduledFuture<?> heartbeat;
+    private volatile Set<String> channels = Set.of();
+    private volatile java.util.Map<String, String> answerAs = java.util.Map.of();
+    private volatile Dispatcher dispatcher;
     private volatile boolean closed;
 
     /**
-     * An endpoint for service {@code name}; nothing happens until {@link #start()}.
-     *
-     * @param channels the channels to subscribe and act on (the service's name first)
+     * An endpoint for service {@code name} on {@code transport}; its client exists at once,
+     * nothing is received until {@link #start}.
      */
-    public RpcEndpoint(String name, Set<String> channels, Dispatcher dispatcher, Transport transport, RpcOptions options) {
+    public RpcEndpoint(String name, Transport transport, int maxMessageBytes) {
         this.name = name;
-        this.channels = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(channels));
-        this.dispatcher = dispatcher;
         this.transport = transport;
-        this.options = options;
-        this.timer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("band-rpc-timer").factory());
+        this.maxMessageBytes = maxMessageBytes;
+        this.timer = new ScheduledThreadPoolExecutor(
+                1, Thread.ofPlatform().daemon().name("band-rpc-timer").factory());
         this.timer.setRemoveOnCancelPolicy(true);
         this.pending = new PendingCalls(timer);
-        this.client = new EndpointClient(name, transport, pending);
+        this.client = new EndpointClient(name, transport, pending, drops);
+        transport.addListener(new TransportListener() {
+            @Override
+            public void stateChanged(TransportState from, TransportState to) {
+                if (from == TransportState.CONNECTED) {
+                    pending.abortAll("connection to " + transport.peerName() + " lost");
+                }
+            }
+        });
     }
 
     /**
-     * Subscribes the channels and schedules the heartbeat.
+     * Subscribes {@code channels} (the service's name first) and acts on what arrives;
+     * {@code dispatcher} runs the requests (a client-only endpoint passes {@code null}: requests
+     * to it are answered "method not found").
      *
      * @return completes once the channels are subscribed
      */
-    public CompletableFuture<Void> start() {
-        transport.onConnectionChange(this::connectionChanged);
-        CompletableFuture<Void> subscribed = transport.subscribe(channels, this::onMessage).toCompletableFuture();
-        subscribed.thenRun(() -> log.info("Listening on channels {} ({})", String.join(", ", channels), transport.kind()));
-        heartbeat = timer.scheduleAtFixedRate(this::sendHeartbeat, options.heartbeatDelay().toMillis(),
-                options.heartbeatEvery().toMillis(), TimeUnit.MILLISECONDS);
+    public CompletableFuture<Void> start(Set<String> channels, Dispatcher dispatcher) {
+        this.channels = Collections.unmodifiableSet(new LinkedHashSet<>(channels));
+        this.dispatcher = dispatcher;
+        CompletableFuture<Void> subscribed =
+                transport.subscribe(this.channels, this::onMessage).toCompletableFuture();
+        subscribed.thenRun(
+                () -> log.info("Listening on channels {} ({})", String.join(", ", this.channels), transport.kind()));
+        transport.start();
         return subscribed;
+    }
+
+    /**
+     * Stops receiving {@code leaving} (a draining service leaves {@code enrich} and
+     * {@code broadcast} first); the others stay.
+     */
+    public CompletableFuture<Void> leave(Set<String> leaving) {
+        Set<String> kept = new LinkedHashSet<>(channels);
+        kept.removeAll(leaving);
+        this.channels = Collections.unmodifiableSet(kept);
+        return transport.unsubscribe(leaving).toCompletableFuture();
+    }
+
+    /**
+     * Answers requests for {@code method} {@code from} {@code name} instead of the service's own
+     * name: front waits for an enricher registered with an alias by the {@code from} of its answer,
+     * and expects the alias there (PROTOCOL §7). Call before {@link #start}.
+     */
+    public void answerAs(String method, String name) {
+        java.util.Map<String, String> more = new java.util.HashMap<>(answerAs);
+        more.put(method, name);
+        this.answerAs = java.util.Map.copyOf(more);
+    }
+
+    /** Who answers {@code method}: the service, or the alias it is known by for that method. */
+    private String from(String method) {
+        return method == null ? name : answerAs.getOrDefault(method, name);
     }
 
     /** The client for calls from this service. */
@@ -86,27 +137,8 @@ public final class RpcEndpoint implements AutoCloseable {
     }
 
     /** Our calls waiting for responses. */
-    int pendingCalls() {
+    public int pendingCalls() {
         return pending.size();
-    }
-
-    private void connectionChanged(boolean connected) {
-        if (!connected) {
-            pending.abortAll("connection to " + transport.peerName() + " lost");
-        }
-    }
-
-    private void sendHeartbeat() {
-        if (closed || !transport.isConnected()) {
-            return;
-        }
-        ObjectNode params = Json.object().put("name", name);
-        transport.publish(DIRECTOR, WireMessages.notification(DIRECTOR, IAMALIVE, name, params))
-                .whenComplete((ok, error) -> {
-                    if (error != null) {
-                        log.debug("Heartbeat not sent: {}", error.getMessage());
-                    }
-                });
     }
 
     /** Every message of every subscribed channel arrives here, each on its own virtual thread. */
@@ -114,32 +146,49 @@ public final class RpcEndpoint implements AutoCloseable {
         try {
             handle(channel, text);
         } catch (RuntimeException e) {
-            log.warn("Dropped a message on channel '{}': {}", channel, e.toString());
+            garbage.warn(
+                    "failed", "Dropped a message on channel '{}': {}", WireText.of(channel), WireText.of(e.toString()));
         }
     }
 
     private void handle(String channel, String text) {
-        if (overLimit(text, options.maxMessageBytes())) {
+        if (overLimit(text, maxMessageBytes)) {
             int size = utf8Length(text);
-            reject(OversizePeek.peek(text), channel, RpcException.INVALID_REQUEST, "Invalid Request: message of "
-                    + size + " bytes exceeds the limit of " + options.maxMessageBytes() + " bytes");
+            reject(
+                    OversizePeek.peek(text),
+                    channel,
+                    RpcException.INVALID_REQUEST,
+                    "Invalid Request: message of " + size + " bytes exceeds the limit of " + maxMessageBytes
+                            + " bytes");
             return;
         }
         JsonNode tree;
         try {
             tree = Json.mapper().readTree(text);
         } catch (Exception e) {
-            log.warn("Dropped a message on channel '{}': not valid JSON: {}", channel, preview(text));
+            garbage.warn(
+                    "not-json",
+                    "Dropped a message on channel '{}': not valid JSON: {}",
+                    WireText.of(channel),
+                    preview(text));
             return;
         }
         if (!(tree instanceof ObjectNode object)) {
-            log.warn("Dropped a message on channel '{}': not a JSON object: {}", channel, preview(text));
+            garbage.warn(
+                    "not-object",
+                    "Dropped a message on channel '{}': not a JSON object: {}",
+                    WireText.of(channel),
+                    preview(text));
             return;
         }
         Envelope message = Envelope.of(object);
         if (message.isResponse()) {
             if (!WireMessages.VERSION.equals(message.jsonrpc())) {
-                log.warn("Dropped a response on channel '{}' from {}: \"jsonrpc\" is not \"2.0\"", channel, message.from());
+                garbage.warn(
+                        "response-version",
+                        "Dropped a response on channel '{}' from {}: \"jsonrpc\" is not \"2.0\"",
+                        WireText.of(channel),
+                        WireText.of(message.from()));
                 return;
             }
             pending.onResponse(message);
@@ -150,7 +199,11 @@ public final class RpcEndpoint implements AutoCloseable {
             return;
         }
         if (message.to() == null || !channels.contains(message.to())) {
-            log.debug("Ignored {} on channel '{}': addressed to {}", message.method(), channel, message.to());
+            log.debug(
+                    "Ignored {} on channel '{}': addressed to {}",
+                    WireText.of(message.method()),
+                    WireText.of(channel),
+                    WireText.of(message.to()));
             return;
         }
         if (!WireMessages.VERSION.equals(message.jsonrpc())) {
@@ -159,17 +212,28 @@ public final class RpcEndpoint implements AutoCloseable {
         }
         JsonNode params = message.params();
         if (params != null && params.isArray()) {
-            reject(message, channel, RpcException.INVALID_PARAMS,
+            reject(
+                    message,
+                    channel,
+                    RpcException.INVALID_PARAMS,
                     "Invalid params: by-position (array) params are not supported, send an object");
             return;
         }
         if (params != null && !params.isNull() && !params.isObject()) {
-            reject(message, channel, RpcException.INVALID_PARAMS,
-                    "Invalid params: expected an object, got " + params.getNodeType().name().toLowerCase());
+            reject(
+                    message,
+                    channel,
+                    RpcException.INVALID_PARAMS,
+                    "Invalid params: expected an object, got "
+                            + params.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
             return;
         }
         if (message.id() != null && message.from() == null) {
-            log.warn("Dropped request {} on channel '{}': no sender (\"from\") to answer", message.method(), channel);
+            garbage.warn(
+                    "no-sender",
+                    "Dropped request {} on channel '{}': no sender (\"from\") to answer",
+                    WireText.of(message.method()),
+                    WireText.of(channel));
             return;
         }
         dispatch(message, params instanceof ObjectNode p ? p : Json.object());
@@ -178,16 +242,35 @@ public final class RpcEndpoint implements AutoCloseable {
     private void dispatch(Envelope message, ObjectNode params) {
         CallContext context = new CallContext(message.from(), message.idText(), message.method(), transport.kind());
         CompletableFuture<Object> result;
+        Dispatcher dispatcher = this.dispatcher;
         try {
+            if (dispatcher == null) {
+                // a client-only endpoint serves nothing
+                throw RpcException.methodNotFound(message.method());
+            }
             // both transports deliver every message on a virtual thread of its own: the call runs on it
-            result = dispatcher.call(message.method(), params, context, Thread.currentThread().isVirtual());
+            result = dispatcher.call(
+                    message.method(), params, context, Thread.currentThread().isVirtual());
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
         result.whenComplete((value, error) -> {
+            if (value instanceof ResponseStream stream) {
+                // the protocol has no streams: the producer never runs, the caller is told why
+                stream.discard();
+                value = null;
+                error = new RpcException(
+                        RpcException.INTERNAL_ERROR,
+                        "Method '" + message.method() + "' answers with a stream, which only the service's own HTTP"
+                                + " endpoint can send (JSON-RPC has no streams): call it over HTTP");
+            }
             if (message.id() == null) {
                 if (error != null) {
-                    log.debug("Notification {} from {} failed: {}", message.method(), message.from(), unwrap(error).getMessage());
+                    log.debug(
+                            "Notification {} from {} failed: {}",
+                            WireText.of(message.method()),
+                            WireText.of(message.from()),
+                            Futures.unwrap(error).getMessage());
                 }
                 return;
             }
@@ -196,49 +279,69 @@ public final class RpcEndpoint implements AutoCloseable {
     }
 
     private void answer(Envelope request, Object value, Throwable failure) {
+        String from = from(request.method());
         String reply;
         if (failure == null) {
             try {
-                reply = WireMessages.result(request.id(), value instanceof JsonNode node ? node : Json.tree(value), name,
-                        request.from());
+                reply = WireMessages.result(
+                        request.id(), value instanceof JsonNode node ? node : Json.tree(value), from, request.from());
             } catch (RuntimeException e) {
-                log.warn("Result of {} for {} cannot be serialised: {}", request.method(), request.from(), e.toString());
-                reply = WireMessages.error(request.id(), RpcException.INTERNAL_ERROR,
-                        "Result of '" + request.method() + "' cannot be serialised to JSON", name, request.from());
+                log.warn(
+                        "Result of {} for {} cannot be serialised: {}",
+                        WireText.of(request.method()),
+                        WireText.of(request.from()),
+                        e.toString());
+                reply = WireMessages.error(
+                        request.id(),
+                        RpcException.INTERNAL_ERROR,
+                        "Result of '" + request.method() + "' cannot be serialised to JSON",
+                        from,
+                        request.from());
             }
         } else {
-            Throwable error = unwrap(failure);
+            Throwable error = Futures.unwrap(failure);
             int code = error instanceof RpcException rpc ? rpc.code() : RpcException.INTERNAL_ERROR;
             String text = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
-            reply = WireMessages.error(request.id(), code, text, name, request.from());
+            reply = WireMessages.error(request.id(), code, text, from, request.from());
         }
-        send(request.from(), reply);
+        send(request.from(), reply, request.method() != null && request.method().startsWith("__"));
     }
 
     /** Answers garbage with an error when it can be answered; otherwise one log line. */
     private void reject(Envelope message, String channel, int code, String why) {
         boolean addressedToUs = message != null && channels.contains(message.to() == null ? channel : message.to());
         if (message != null && message.id() != null && message.from() != null && addressedToUs) {
-            log.warn("Rejected a message on channel '{}' from {}: {}", channel, message.from(), why);
-            send(message.from(), WireMessages.error(message.id(), code, why, name, message.from()));
+            garbage.warn(
+                    "rejected-" + code,
+                    "Rejected a message on channel '{}' from {}: {}",
+                    WireText.of(channel),
+                    WireText.of(message.from()),
+                    why);
+            send(
+                    message.from(),
+                    WireMessages.error(message.id(), code, why, from(message.method()), message.from()),
+                    false);
         } else {
-            log.warn("Dropped a message on channel '{}': {}", channel, why);
+            garbage.warn("dropped-" + code, "Dropped a message on channel '{}': {}", WireText.of(channel), why);
         }
     }
 
-    private void send(String to, String message) {
-        transport.publish(to, message).whenComplete((ok, error) -> {
+    /** Publishes an answer; Band's own ({@code __status}) go ahead of the queue. One that is lost is counted. */
+    private void send(String to, String message, boolean system) {
+        (system ? transport.publishUrgent(to, message) : transport.publish(to, message)).whenComplete((ok, error) -> {
             if (error != null) {
-                log.debug("Response to {} not sent: {}", to, error.getMessage());
+                drops.drop(
+                        "answer-lost",
+                        "An answer to {} was not sent: {}",
+                        WireText.of(to),
+                        Futures.unwrap(error).getMessage());
             }
         });
     }
 
-    private static Throwable unwrap(Throwable error) {
-        while (error instanceof CompletionException && error.getCause() != null) {
-            error = error.getCause();
-        }
-        return error;
+    /** What this endpoint dropped, by reason. */
+    public Drops drops() {
+        return drops;
     }
 
     /** UTF-8 size without encoding the text. */
@@ -270,14 +373,13 @@ public final class RpcEndpoint implements AutoCloseable {
         return (int) Math.min(Integer.MAX_VALUE, bytes);
     }
 
-    private static String preview(String text) {
-        String oneLine = text.replaceAll("\\s+", " ");
-        return oneLine.length() <= 120 ? oneLine : oneLine.substring(0, 120) + "... (" + text.length() + " chars)";
+    private static WireText preview(String text) {
+        return WireText.of(text.length() > 120 ? text.substring(0, 120) + "... (" + text.length() + " chars)" : text);
     }
 
     /**
-     * Stops the heartbeat, refuses new calls and fails every pending one with
-     * {@link RpcException#UNAVAILABLE} ("service is shutting down"). Does not close the transport.
+     * Refuses new calls and fails every pending one with {@link RpcException#UNAVAILABLE}
+     * ("service is shutting down"). Does not close the transport.
      */
     @Override
     public void close() {
@@ -286,9 +388,6 @@ public final class RpcEndpoint implements AutoCloseable {
         }
         closed = true;
         client.close();
-        if (heartbeat != null) {
-            heartbeat.cancel(false);
-        }
         pending.abortAll("service is shutting down");
         timer.shutdownNow();
     }

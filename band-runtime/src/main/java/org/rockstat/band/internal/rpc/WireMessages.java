@@ -11,27 +11,26 @@ import org.rockstat.band.internal.json.Json;
  * reads it). Responses carry {@code jsonrpc}, {@code id}, {@code result} or {@code error},
  * {@code from} and {@code to}, and no {@code method}.
  */
-final class WireMessages {
-    static final String VERSION = "2.0";
+public final class WireMessages {
+    public static final String VERSION = "2.0";
 
-    private WireMessages() {
-    }
+    private WireMessages() {}
 
-    static String request(String id, String to, String method, String from, ObjectNode params) {
+    public static String request(String id, String to, String method, String from, ObjectNode params) {
         ObjectNode node = base();
         node.put("id", id);
         route(node, to, method, from, params);
         return Json.write(node);
     }
 
-    static String notification(String to, String method, String from, ObjectNode params) {
+    public static String notification(String to, String method, String from, ObjectNode params) {
         ObjectNode node = base();
         route(node, to, method, from, params);
         return Json.write(node);
     }
 
     /** A result response; {@code result} {@code null} is written as JSON {@code null}, never omitted. */
-    static String result(JsonNode id, JsonNode result, String from, String to) {
+    public static String result(JsonNode id, JsonNode result, String from, String to) {
         ObjectNode node = base();
         node.set("id", id);
         node.set("result", result == null ? NullNode.getInstance() : result);
@@ -41,7 +40,7 @@ final class WireMessages {
     }
 
     /** An error response: code and message only (never a stack trace). */
-    static String error(JsonNode id, int code, String message, String from, String to) {
+    public static String error(JsonNode id, int code, String message, String from, String to) {
         ObjectNode node = base();
         node.set("id", id);
         ObjectNode error = node.putObject("error");

@@ -1,20 +1,28 @@
 package org.rockstat.band.internal.transport;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.rockstat.band.rpc.RpcException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
+import org.rockstat.band.call.RpcException;
 
 /**
  * The transport over a {@link MemoryBus}: used when {@code redis_dsn} is empty or
- * {@code memory://}. Always connected until closed; each message is delivered on its own virtual
- * thread, as with Redis.
+ * {@code memory://}. Connected from {@link #start()} until closed; each message is delivered on
+ * its own virtual thread, as with Redis.
  */
 public final class MemoryTransport implements Transport {
     private final MemoryBus bus;
     private final String reason;
-    private volatile MessageListener listener;
-    private volatile boolean closed;
+    private final Map<String, MessageListener> listeners = new ConcurrentHashMap<>();
+    private final List<TransportListener> stateListeners = new CopyOnWriteArrayList<>();
+    private final ThreadFactory delivery =
+            Thread.ofVirtual().name("band-rpc-in-", 0).factory();
+    private volatile TransportState state = TransportState.NEW;
 
     /**
      * A transport on {@code bus}.
@@ -24,11 +32,6 @@ public final class MemoryTransport implements Transport {
     public MemoryTransport(MemoryBus bus, String reason) {
         this.bus = bus;
         this.reason = reason;
-    }
-
-    /** A transport on the JVM-wide bus. */
-    public MemoryTransport() {
-        this(MemoryBus.shared(), "no redis_dsn set");
     }
 
     @Override
@@ -47,45 +50,87 @@ public final class MemoryTransport implements Transport {
     }
 
     @Override
+    public void start() {
+        if (state == TransportState.NEW) {
+            move(TransportState.CONNECTED);
+        }
+    }
+
+    @Override
     public CompletionStage<Void> subscribe(Set<String> channels, MessageListener listener) {
-        if (closed) {
+        if (state == TransportState.CLOSED) {
             return CompletableFuture.failedFuture(closedError());
         }
-        this.listener = listener;
-        channels.forEach(channel -> bus.subscribe(channel, this));
+        channels.forEach(channel -> {
+            listeners.put(channel, listener);
+            bus.subscribe(channel, this);
+        });
         return CompletableFuture.completedFuture(null);
     }
 
     @Override
-    public CompletionStage<Void> publish(String channel, String message) {
-        if (closed) {
-            return CompletableFuture.failedFuture(closedError());
-        }
-        bus.publish(channel, message);
+    public CompletionStage<Void> unsubscribe(Set<String> channels) {
+        channels.forEach(channel -> {
+            bus.unsubscribe(channel, this);
+            listeners.remove(channel);
+        });
         return CompletableFuture.completedFuture(null);
     }
 
-    void deliver(String channel, String message) {
-        MessageListener target = listener;
-        if (target != null && !closed) {
-            Thread.ofVirtual().name("band-rpc-in").start(() -> target.onMessage(channel, message));
+    @Override
+    public CompletionStage<Long> publish(String channel, String message) {
+        if (state != TransportState.CONNECTED) {
+            return CompletableFuture.failedFuture(
+                    state == TransportState.CLOSED
+                            ? closedError()
+                            : new RpcException(RpcException.UNAVAILABLE, "in-memory transport is not started"));
         }
+        return CompletableFuture.completedFuture(bus.publish(channel, message));
     }
 
     @Override
-    public boolean isConnected() {
-        return !closed;
+    public CompletionStage<Long> publishUrgent(String channel, String message) {
+        return publish(channel, message);
     }
 
     @Override
-    public void onConnectionChange(ConnectionListener listener) {
-        // always connected until closed: nothing ever changes
+    public Stats stats() {
+        return new Stats(0, 0, 0, 0, 0, false);
+    }
+
+    /** Hands one message to its channel's listener; false when nobody here listens. */
+    boolean deliver(String channel, String message) {
+        MessageListener target = listeners.get(channel);
+        if (target == null || state == TransportState.CLOSED) {
+            return false;
+        }
+        delivery.newThread(() -> target.onMessage(channel, message)).start();
+        return true;
+    }
+
+    @Override
+    public TransportState state() {
+        return state;
+    }
+
+    @Override
+    public void addListener(TransportListener listener) {
+        stateListeners.add(listener);
     }
 
     @Override
     public void close() {
-        closed = true;
-        bus.unsubscribeAll(this);
+        if (state != TransportState.CLOSED) {
+            bus.unsubscribeAll(this);
+            listeners.clear();
+            move(TransportState.CLOSED);
+        }
+    }
+
+    private void move(TransportState to) {
+        TransportState from = state;
+        state = to;
+        stateListeners.forEach(l -> l.stateChanged(from, to));
     }
 
     private static RpcException closedError() {

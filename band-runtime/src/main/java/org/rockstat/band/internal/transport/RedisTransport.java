@@ -1,7 +1,5 @@
 package org.rockstat.band.internal.transport;
 
-import org.rockstat.band.internal.config.SecretMasker;
-
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
@@ -9,7 +7,6 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -17,9 +14,17 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.SocketAddress;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -27,93 +32,157 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import org.rockstat.band.rpc.RpcException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.rockstat.band.call.RpcException;
+import org.rockstat.band.internal.config.SecretMasker;
+import org.rockstat.band.internal.report.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transport over Redis pub/sub, on Lettuce: one pub/sub connection for the subscriptions and
- * one connection for publishing, async API only. Incoming messages are handed to virtual threads,
- * never processed on Lettuce's event loop.
+ * The transport over Redis pub/sub, on Lettuce: a <em>session</em> is one pub/sub connection for
+ * the subscriptions and one connection for publishing. Band, not Lettuce, rebuilds sessions, so
+ * one policy ({@link #DELAY}) spaces every attempt and every attempt's failure is seen (a
+ * {@code WRONGPASS} is logged once, with its reason, masked).
  *
- * <p>The first connection is retried with capped exponential backoff (100 ms to 5 s) for as long
- * as it takes; afterwards Lettuce reconnects by itself (delay capped at 1 s) and resubscribes
- * every channel. Publishing while disconnected fails at once. The state is logged once per
- * change ({@code Redis connected}, {@code Redis connection to ... lost; retrying}) with the
- * password masked.
+ * <p><b>A service heartbeats only while it can hear.</b> An open socket proves nothing: a
+ * half-open subscriber, or a decoder broken by an out-of-memory error, looks connected while
+ * nothing arrives. So a canary goes round every {@link TransportOptions#watchdogEvery()}: published
+ * on the publish connection to a channel of this instance's own, received on the subscription
+ * connection. The state is {@link TransportState#CONNECTED} only once a canary came back in the
+ * current session; when none comes back for {@link TransportOptions#watchdogTimeout()}, or either
+ * connection drops, or its pipeline throws, the session is torn down and rebuilt. TCP keepalive
+ * is tuned so a dead peer is noticed in seconds.
  *
- * <p>The state is read from the connections themselves ({@link StatefulConnection#isOpen()} of
- * both), re-evaluated after every Lettuce connect/disconnect event and once both connections
- * exist; the events only say "look again", they are not the state. The first subscribe completes
- * only once the channels are subscribed <em>and</em> the transport counts as connected, so a
- * caller that waited for it can publish at once.
+ * <p>Nothing is lost without a trace. Publishes go through a bounded outbox written by one
+ * thread with explicit flushes (system messages first); a publisher waits for room, and a message
+ * that cannot be written is failed and counted. Incoming messages go to virtual threads; when
+ * {@link TransportOptions#maxInbox()} of them are not yet picked up, reading stops (TCP
+ * back-pressure: Redis holds the rest) until half are.
  */
 public final class RedisTransport implements Transport {
+    /** Delay between connection attempts. */
+    static final Delay DELAY =
+            Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS);
+
     private static final Logger log = LoggerFactory.getLogger(RedisTransport.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+    private static final int MAX_UNACKNOWLEDGED = 4096;
+    private static final int BATCH = 512;
 
     private final String maskedDsn;
     private final RedisURI uri;
+    private final TransportOptions options;
+    private final String canaryChannel;
     private final ClientResources resources;
     private final RedisClient client;
-    private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
-    private final Set<String> channels = ConcurrentHashMap.newKeySet();
-    private final CompletableFuture<Void> firstSubscribe = new CompletableFuture<>();
-    private final ThreadFactory deliveryThreads = Thread.ofVirtual().name("band-rpc-in-", 0).factory();
-    private final ExecutorService stateEvents = Executors.newSingleThreadExecutor(
-            Thread.ofVirtual().name("band-redis-state").factory());
-    private final Object stateLock = new Object();
-    private volatile MessageListener listener;
-    private volatile StatefulRedisPubSubConnection<String, String> sub;
-    private volatile StatefulRedisConnection<String, String> pub;
-    private volatile boolean closed;
-    private boolean connected;
-    private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>> closing =
-            new java.util.concurrent.atomic.AtomicReference<>();
-    private boolean everConnected;
-    private boolean subscribedOnce;
+    private final List<TransportListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, MessageListener> channels = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Void>> firstSubscribed = new ConcurrentHashMap<>();
+    private final ThreadFactory deliveryThreads =
+            Thread.ofVirtual().name("band-rpc-in-", 0).factory();
+    private final ExecutorService events = Executors.newSingleThreadExecutor(
+            Thread.ofVirtual().name("band-redis-events").factory());
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("band-redis-watchdog").factory());
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition sessionEnded = lock.newCondition();
+    private final Outbox outbox;
+    private final RateLimitedLog rateLimited = new RateLimitedLog(log, Duration.ofSeconds(10));
+    private final AtomicInteger backlog = new AtomicInteger();
+    private final AtomicBoolean paused = new AtomicBoolean();
+    private final AtomicLong sessionsEnded = new AtomicLong();
+    private final AtomicLong deafSessions = new AtomicLong();
+    private final List<CompletableFuture<Void>> closes = new CopyOnWriteArrayList<>();
+    private volatile Session session;
+    private volatile TransportState state = TransportState.NEW;
+    private volatile String lastLoggedFailure;
+    private volatile boolean everConnected;
+    private volatile String capturing;
+    private volatile Channel captured;
     private Thread connector;
+    private ScheduledFuture<?> watchdogTask;
+
+    /** One pub/sub connection and one publish connection, and what the watchdog knows of them. */
+    private static final class Session {
+        volatile StatefulRedisPubSubConnection<String, String> sub;
+        volatile StatefulRedisConnection<String, String> pub;
+        volatile Channel subChannel;
+        volatile Channel pubChannel;
+        volatile long startedNanos;
+        volatile long lastCanaryNanos;
+        volatile boolean proven;
+        final AtomicBoolean ended = new AtomicBoolean();
+        final AtomicBoolean closed = new AtomicBoolean();
+        final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+        final AtomicLong canarySeq = new AtomicLong();
+    }
 
     /**
-     * A transport for {@code dsn} ({@code redis://host:port/db}, {@code redis://user:pass@host},
-     * {@code rediss://...} for TLS). Nothing connects until {@link #start()}.
+     * A transport for {@code dsn} for the service {@code name}; nothing connects until
+     * {@link #start()}.
      *
-     * @throws IllegalArgumentException when the DSN cannot be parsed
+     * @throws IllegalArgumentException when the DSN cannot be parsed (check it first with {@link Transports#check})
      */
-    public RedisTransport(String dsn) {
+    public RedisTransport(String dsn, String name, TransportOptions options) {
         this.maskedDsn = SecretMasker.maskText(dsn);
-        try {
-            this.uri = RedisURI.create(dsn.trim());
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("Invalid redis_dsn '" + maskedDsn
-                    + "': expected redis://host:port/db, redis://user:password@host:port or rediss://...", e);
-        }
+        this.uri = Transports.parseRedisUri(dsn);
+        // Lettuce's handshake (HELLO, AUTH, SELECT) waits the URI's timeout, 60 s by default: an attempt
+        // against a silent peer must fail as fast as a TCP connect does
+        uri.setTimeout(HANDSHAKE_TIMEOUT);
+        this.options = options;
+        byte[] instance = new byte[6];
+        new SecureRandom().nextBytes(instance);
+        this.canaryChannel = "band:canary:" + name + ":" + HexFormat.of().formatHex(instance);
         this.resources = DefaultClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .nettyCustomizer(new Customizer())
                 .build();
         this.client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
+                // Band rebuilds whole sessions itself: one policy, every attempt seen
+                .autoReconnect(false)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build())
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(CONNECT_TIMEOUT)
+                        .keepAlive(SocketOptions.KeepAliveOptions.builder()
+                                .enable()
+                                .idle(Duration.ofSeconds(5))
+                                .interval(Duration.ofSeconds(1))
+                                .count(3)
+                                .build())
+                        .build())
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
                 .build());
-        client.addListener(new StateListener());
+        this.outbox = new Outbox(options);
     }
 
-    /** Starts connecting in the background; returns at once. */
-    public RedisTransport start() {
-        synchronized (stateLock) {
-            if (connector == null && !closed) {
-                connector = Thread.ofVirtual().name("band-redis-connect").start(this::connectLoop);
+    @Override
+    public void start() {
+        lock.lock();
+        try {
+            if (state != TransportState.NEW) {
+                return;
             }
+            move(TransportState.CONNECTING);
+            connector = Thread.ofVirtual().name("band-redis-connect").start(this::connectLoop);
+            outbox.start();
+            long every = options.watchdogEvery().toMillis();
+            watchdogTask = watchdog.scheduleWithFixedDelay(this::watch, every, every, TimeUnit.MILLISECONDS);
+        } finally {
+            lock.unlock();
         }
-        return this;
     }
 
     @Override
@@ -133,170 +202,359 @@ public final class RedisTransport implements Transport {
 
     @Override
     public CompletionStage<Void> subscribe(Set<String> newChannels, MessageListener listener) {
-        this.listener = listener;
-        channels.addAll(newChannels);
-        StatefulRedisPubSubConnection<String, String> connection = sub;
-        if (connection != null && connection.isOpen()) {
-            subscribeAsync(connection, newChannels);
+        List<CompletableFuture<Void>> waits = new ArrayList<>();
+        Session s;
+        lock.lock();
+        try {
+            for (String channel : newChannels) {
+                channels.put(channel, listener);
+                waits.add(firstSubscribed.computeIfAbsent(channel, c -> new CompletableFuture<>()));
+            }
+            // the session being opened sees these channels when it is published (open() checks under this lock)
+            s = session;
+        } finally {
+            lock.unlock();
         }
-        // otherwise connectLoop, or the pub/sub connection's next connect event, subscribes them
-        return firstSubscribe;
+        if (s != null && !s.ended.get()) {
+            subscribeIn(s, Set.copyOf(newChannels));
+        }
+        return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
     }
 
-    private void subscribeAsync(StatefulRedisPubSubConnection<String, String> connection, Set<String> toSubscribe) {
+    private void subscribeIn(Session s, Set<String> wanted) {
         try {
-            connection.async().subscribe(toSubscribe.toArray(String[]::new)).whenComplete((ok, error) -> {
+            s.sub.async().subscribe(wanted.toArray(String[]::new)).whenComplete((ok, error) -> {
                 if (error == null) {
-                    subscribed();
-                } else if (!closed) {
-                    log.warn("Subscribing {} on {} failed: {}; retried on reconnect", toSubscribe, maskedDsn, error.getMessage());
+                    s.subscribed.addAll(wanted);
+                    completeSubscribed(s);
+                } else {
+                    endSession(s, "subscribing " + wanted + " failed: " + reason(error));
                 }
             });
         } catch (RuntimeException e) {
-            log.warn("Subscribing {} on {} failed: {}; retried on reconnect", toSubscribe, maskedDsn, e.getMessage());
-        }
-    }
-
-    /** The channels are subscribed: the first subscribe completes as soon as we count as connected. */
-    private void subscribed() {
-        boolean ready;
-        synchronized (stateLock) {
-            subscribedOnce = true;
-            ready = connected;
-        }
-        if (ready) {
-            firstSubscribe.complete(null);
+            endSession(s, "subscribing " + wanted + " failed: " + reason(e));
         }
     }
 
     @Override
-    public CompletionStage<Void> publish(String channel, String message) {
-        StatefulRedisConnection<String, String> connection = pub;
-        if (connection == null || closed) {
-            return CompletableFuture.failedFuture(new RpcException(RpcException.UNAVAILABLE, "not connected to Redis"));
+    public CompletionStage<Void> unsubscribe(Set<String> gone) {
+        gone.forEach(channels::remove);
+        Session s = session;
+        if (s != null) {
+            s.subscribed.removeAll(gone);
+        }
+        if (s == null || s.ended.get() || gone.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
         }
         try {
-            return connection.async().publish(channel, message).thenApply(receivers -> null);
+            return s.sub.async().unsubscribe(gone.toArray(String[]::new)).thenApply(ok -> null);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
     @Override
-    public boolean isConnected() {
-        synchronized (stateLock) {
-            return connected;
+    public CompletionStage<Long> publish(String channel, String message) {
+        if (state != TransportState.CONNECTED) {
+            return CompletableFuture.failedFuture(new RpcException(RpcException.UNAVAILABLE, "not connected to Redis"));
         }
+        return outbox.offer(channel, message, false);
     }
 
     @Override
-    public void onConnectionChange(ConnectionListener listener) {
-        connectionListeners.add(listener);
+    public CompletionStage<Long> publishUrgent(String channel, String message) {
+        if (state != TransportState.CONNECTED) {
+            return CompletableFuture.failedFuture(new RpcException(RpcException.UNAVAILABLE, "not connected to Redis"));
+        }
+        return outbox.offer(channel, message, true);
     }
 
-    /** Connects both connections, retrying with backoff until done or closed. */
+    @Override
+    public TransportState state() {
+        return state;
+    }
+
+    @Override
+    public void addListener(TransportListener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public Stats stats() {
+        return new Stats(
+                sessionsEnded.get(),
+                deafSessions.get(),
+                outbox.failed.get(),
+                outbox.queued(),
+                backlog.get(),
+                paused.get());
+    }
+
+    // ---------------------------------------------------------------- sessions
+
+    /** Opens a session whenever there is none, waits while one lives, until closed. */
     private void connectLoop() {
-        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
-        boolean reported = false;
-        while (!closed) {
+        int attempt = 0;
+        while (state != TransportState.CLOSED) {
+            Session s = new Session();
             try {
-                if (sub == null) {
-                    StatefulRedisPubSubConnection<String, String> connection = client.connectPubSub(StringCodec.UTF8, uri);
-                    connection.addListener(new Deliverer());
-                    sub = connection;
-                }
-                if (pub == null) {
-                    pub = client.connect(StringCodec.UTF8, uri);
-                }
-                boolean subscribing = !channels.isEmpty();
-                if (subscribing) {
-                    sub.async().subscribe(channels.toArray(String[]::new)).get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                }
-                // Lettuce fires the connect events before connect() returns, i.e. before sub and
-                // pub are set: look at both connections now that they are
-                updateState();
-                if (subscribing) {
-                    subscribed();
-                }
-                break;
+                open(s);
+                attempt = 0;
+                awaitEnd(s);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                break;
+                return;
             } catch (Exception e) {
-                if (closed) {
-                    break;
+                close(s);
+                if (state == TransportState.CLOSED) {
+                    return;
                 }
-                if (!reported) {
-                    log.warn("Redis at {} unreachable ({}); retrying until it is", maskedDsn, reason(e));
-                    reported = true;
-                }
+                attempt++;
+                Duration delay = DELAY.createDelay(attempt);
+                failed(attempt, delay, e);
                 try {
-                    Thread.sleep(backoff.nextDelayMillis());
+                    Thread.sleep(delay);
                 } catch (InterruptedException interrupted) {
-                    break;
+                    return;
                 }
             }
-        }
-        if (closed) {
-            closeConnections();
         }
     }
 
-    /**
-     * Re-reads the state from both connections. Lettuce marks a connection open or not before it
-     * fires the matching event, so the last call after any change sees the truth.
-     */
-    private void updateState() {
-        boolean now;
-        boolean changed;
-        boolean ready;
-        synchronized (stateLock) {
-            now = !closed && isOpen(sub) && isOpen(pub);
-            changed = now != connected;
-            ready = now && subscribedOnce;
-            connected = now;
-            if (changed && !closed) {
-                if (now) {
-                    log.info(everConnected ? "Redis connected again ({})" : "Redis connected ({})", maskedDsn);
-                    everConnected = true;
-                } else {
-                    log.warn("Redis connection to {} lost; retrying", maskedDsn);
-                }
+    private void open(Session s) throws Exception {
+        capturing = "sub";
+        s.sub = client.connectPubSub(StringCodec.UTF8, uri);
+        s.subChannel = captured;
+        capturing = "pub";
+        s.pub = client.connect(StringCodec.UTF8, uri);
+        s.pubChannel = captured;
+        capturing = null;
+        s.pub.setAutoFlushCommands(false);
+        s.sub.addListener(new Deliverer(s));
+        RedisConnectionStateListener lost = new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                endSession(s, "connection lost");
             }
+
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {}
+        };
+        s.sub.addListener(lost);
+        s.pub.addListener(lost);
+        List<String> wanted = new ArrayList<>(channels.keySet());
+        wanted.add(canaryChannel);
+        s.sub.async().subscribe(wanted.toArray(String[]::new)).get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        s.subscribed.addAll(wanted);
+        s.startedNanos = System.nanoTime();
+        Set<String> missed = new java.util.HashSet<>();
+        lock.lock();
+        try {
+            if (state == TransportState.CLOSED) {
+                throw new IllegalStateException("closed");
+            }
+            session = s;
+            // channels subscribed to while this session was opening
+            missed.addAll(channels.keySet());
+            missed.removeAll(s.subscribed);
+        } finally {
+            lock.unlock();
         }
-        if (ready) {
-            firstSubscribe.complete(null);
+        if (!missed.isEmpty()) {
+            subscribeIn(s, missed);
         }
-        if (changed && !closed) {
-            stateEvents.execute(() -> connectionListeners.forEach(l -> {
+        sendCanary(s);
+    }
+
+    private void awaitEnd(Session s) throws InterruptedException {
+        lock.lock();
+        try {
+            while (!s.ended.get() && state != TransportState.CLOSED) {
+                sessionEnded.await();
+            }
+        } finally {
+            lock.unlock();
+        }
+        close(s);
+    }
+
+    /** Ends a session for {@code why}: logged once, the connect loop opens the next. */
+    private void endSession(Session s, String why) {
+        if (!s.ended.compareAndSet(false, true)) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (state == TransportState.CLOSED) {
+                return;
+            }
+            sessionsEnded.incrementAndGet();
+            if (session == s) {
+                session = null;
+            }
+            if (s.proven) {
+                log.warn("Redis connection to {} lost ({}); reconnecting", maskedDsn, why);
+            } else {
+                log.warn("Redis at {} never answered ({}); reconnecting", maskedDsn, why);
+            }
+            evaluate();
+            sessionEnded.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes both connections of a session once; the transport's close waits for every such close. */
+    private void close(Session s) {
+        s.ended.set(true);
+        if (!s.closed.compareAndSet(false, true)) {
+            return;
+        }
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        for (var connection : new io.lettuce.core.api.StatefulConnection<?, ?>[] {s.sub, s.pub}) {
+            if (connection != null) {
                 try {
-                    l.connectionChanged(now);
-                } catch (RuntimeException e) {
-                    log.warn("Connection listener failed: {}", e.toString());
+                    closing.add(connection.closeAsync());
+                } catch (RuntimeException ignored) {
+                    // closing a broken connection: nothing more to do
                 }
-            }));
+            }
+        }
+        closes.removeIf(CompletableFuture::isDone);
+        closes.add(CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
+                .handle((ok, e) -> null));
+    }
+
+    /** A failed attempt: listeners are told each one, the log each new reason. */
+    private void failed(int attempt, Duration delay, Throwable error) {
+        String why = SecretMasker.maskText(reason(error));
+        if (!why.equals(lastLoggedFailure)) {
+            lastLoggedFailure = why;
+            log.warn(
+                    "Redis at {} {} ({}); retrying until it is",
+                    maskedDsn,
+                    everConnected ? "cannot be reached again" : "unreachable",
+                    why);
+        }
+        listeners.forEach(l -> l.attemptFailed(attempt, delay, why));
+    }
+
+    // ---------------------------------------------------------------- the watchdog
+
+    /** Every period: send a canary, and end the session when none came back in time. */
+    private void watch() {
+        Session s = session;
+        if (s == null || s.ended.get()) {
+            return;
+        }
+        long now = System.nanoTime();
+        long timeout = options.watchdogTimeout().toNanos();
+        long since = s.proven ? s.lastCanaryNanos : s.startedNanos;
+        if (now - since > timeout) {
+            deafSessions.incrementAndGet();
+            endSession(
+                    s,
+                    (s.proven ? "deaf: no canary came back for " : "no canary came back within ")
+                            + TimeUnit.NANOSECONDS.toMillis(now - since) + " ms");
+            return;
+        }
+        sendCanary(s);
+    }
+
+    private void sendCanary(Session s) {
+        outbox.offerCanary(s, canaryChannel, Long.toString(s.canarySeq.incrementAndGet()));
+    }
+
+    private void canaryArrived(Session s) {
+        s.lastCanaryNanos = System.nanoTime();
+        if (!s.proven) {
+            s.proven = true;
+            lock.lock();
+            try {
+                evaluate();
+            } finally {
+                lock.unlock();
+            }
+            completeSubscribed(s);
         }
     }
 
-    private static boolean isOpen(StatefulConnection<?, ?> connection) {
-        return connection != null && connection.isOpen();
+    /** Channels subscribed in a proven session have their first subscription. */
+    private void completeSubscribed(Session s) {
+        if (s.proven && !s.ended.get()) {
+            s.subscribed.forEach(channel -> {
+                CompletableFuture<Void> first = firstSubscribed.get(channel);
+                if (first != null) {
+                    first.complete(null);
+                }
+            });
+        }
+    }
+
+    /** The one place the state changes (called with the lock held). */
+    private void evaluate() {
+        if (state == TransportState.CLOSED) {
+            return;
+        }
+        Session s = session;
+        TransportState next = s != null && s.proven && !s.ended.get()
+                ? TransportState.CONNECTED
+                : everConnected ? TransportState.RECONNECTING : TransportState.CONNECTING;
+        if (next == state) {
+            return;
+        }
+        if (next == TransportState.CONNECTED) {
+            log.info(everConnected ? "Redis connected again ({})" : "Redis connected ({})", maskedDsn);
+            everConnected = true;
+            lastLoggedFailure = null;
+        }
+        move(next);
+    }
+
+    /** Called with the lock held; listeners run on the event thread, in order. */
+    private void move(TransportState to) {
+        TransportState from = state;
+        state = to;
+        events.execute(() -> listeners.forEach(l -> {
+            try {
+                l.stateChanged(from, to);
+            } catch (RuntimeException e) {
+                log.warn("Transport listener failed: {}", e.toString());
+            }
+        }));
     }
 
     @Override
     public void close() {
-        synchronized (stateLock) {
-            if (closed) {
+        Session s;
+        lock.lock();
+        try {
+            if (state == TransportState.CLOSED) {
                 return;
             }
-            closed = true;
-            connected = false;
-            if (connector != null) {
-                connector.interrupt();
+            move(TransportState.CLOSED);
+            s = session;
+            session = null;
+            sessionEnded.signalAll();
+            if (watchdogTask != null) {
+                watchdogTask.cancel(false);
             }
+        } finally {
+            lock.unlock();
+        }
+        outbox.close();
+        if (connector != null) {
+            connector.interrupt();
+        }
+        if (s != null) {
+            close(s);
         }
         try {
-            // let both closes finish, so the client's shutdown does not close them again (and warn)
-            closeConnections().get(2, TimeUnit.SECONDS);
+            if (connector != null) {
+                connector.join(Duration.ofSeconds(2));
+            }
+            // every close done, so the client's shutdown does not close a connection again (and warn)
+            CompletableFuture.allOf(closes.toArray(CompletableFuture[]::new)).get(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -304,64 +562,237 @@ public final class RedisTransport implements Transport {
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS);
-        stateEvents.shutdown();
-        firstSubscribe.completeExceptionally(new RpcException(RpcException.UNAVAILABLE, "transport closed"));
-    }
-
-    /**
-     * Closes both connections once: close() and a connect loop that notices the close may both
-     * get here, and Lettuce warns about a second close. Whatever opens after this, the client's
-     * shutdown closes.
-     */
-    private CompletableFuture<Void> closeConnections() {
-        CompletableFuture<Void> mine = new CompletableFuture<>();
-        if (!closing.compareAndSet(null, mine)) {
-            return closing.get();
-        }
-        var s = sub;
-        var p = pub;
-        CompletableFuture.allOf(
-                s == null ? CompletableFuture.completedFuture(null) : s.closeAsync(),
-                p == null ? CompletableFuture.completedFuture(null) : p.closeAsync())
-                .whenComplete((ok, error) -> mine.complete(null));
-        return mine;
+        watchdog.shutdownNow();
+        events.shutdown();
+        RpcException closed = new RpcException(RpcException.UNAVAILABLE, "transport closed");
+        firstSubscribed.values().forEach(f -> f.completeExceptionally(closed));
     }
 
     private static String reason(Throwable e) {
         Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
+        while (root.getCause() != null && !root.getCause().equals(root)) {
             root = root.getCause();
         }
         String message = root.getMessage();
         return message == null ? root.getClass().getSimpleName() : message;
     }
 
-    /** Lettuce's connection events, for every connection of this client (on the event loop: keep short). */
-    private final class StateListener implements RedisConnectionStateListener {
-        @Override
-        public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-            StatefulRedisPubSubConnection<String, String> subscriber = sub;
-            if (connection == subscriber && !closed && !firstSubscribe.isDone() && !channels.isEmpty()) {
-                // the first subscribe has not gone through yet (it failed, or came while
-                // disconnected), so Lettuce does not know these channels to resubscribe them
-                subscribeAsync(subscriber, Set.copyOf(channels));
-            }
-            updateState();
+    // ---------------------------------------------------------------- receiving
+
+    /** Hands each pub/sub message to a virtual thread, and stops reading when too many wait for one. */
+    private final class Deliverer extends RedisPubSubAdapter<String, String> {
+        private final Session s;
+
+        Deliverer(Session s) {
+            this.s = s;
         }
 
         @Override
-        public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-            updateState();
+        public void message(String channel, String message) {
+            if (channel.equals(canaryChannel)) {
+                canaryArrived(s);
+                return;
+            }
+            MessageListener target = channels.get(channel);
+            if (target == null || state == TransportState.CLOSED) {
+                return;
+            }
+            if (backlog.incrementAndGet() >= options.maxInbox() && paused.compareAndSet(false, true)) {
+                setAutoRead(s, false);
+                rateLimited.warn(
+                        "inbox-full",
+                        "Redis messages arrive faster than they are taken ({} waiting):"
+                                + " reading paused until half are taken",
+                        backlog.get());
+            }
+            deliveryThreads
+                    .newThread(() -> {
+                        if (backlog.decrementAndGet() <= options.maxInbox() / 2 && paused.compareAndSet(true, false)) {
+                            setAutoRead(s, true);
+                        }
+                        target.onMessage(channel, message);
+                    })
+                    .start();
         }
     }
 
-    /** Hands each pub/sub message to a virtual thread. */
-    private final class Deliverer extends RedisPubSubAdapter<String, String> {
+    private static void setAutoRead(Session s, boolean on) {
+        Channel channel = s.subChannel;
+        if (channel != null) {
+            channel.config().setAutoRead(on);
+        }
+    }
+
+    /** Knows the Netty channel of each connection, and ends the session its pipeline fails in. */
+    private final class Customizer implements NettyCustomizer {
         @Override
-        public void message(String channel, String message) {
-            MessageListener target = listener;
-            if (target != null && !closed) {
-                deliveryThreads.newThread(() -> target.onMessage(channel, message)).start();
+        @SuppressWarnings("ReferenceEquality") // which of the session's two channels: identity is the question
+        public void afterChannelInitialized(Channel channel) {
+            if (capturing != null) {
+                captured = channel;
+            }
+            channel.pipeline().addLast("band-failures", new ChannelInboundHandlerAdapter() {
+                @Override
+                public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                    Session s = session;
+                    if (s != null && (ctx.channel() == s.subChannel || ctx.channel() == s.pubChannel)) {
+                        rateLimited.warn(
+                                "pipeline",
+                                "Redis connection to {} failed in its pipeline ({});" + " rebuilding it",
+                                maskedDsn,
+                                cause.toString());
+                        endSession(s, "pipeline failure: " + cause);
+                    }
+                    ctx.close();
+                }
+            });
+        }
+    }
+
+    // ---------------------------------------------------------------- publishing
+
+    /**
+     * The publishes waiting to be written: one writer thread takes them in order (system
+     * messages first), writes a batch and flushes once, with at most
+     * {@link #MAX_UNACKNOWLEDGED} on the wire unanswered.
+     */
+    private final class Outbox {
+        private record Outgoing(String channel, String message, CompletableFuture<Long> done, Session only) {}
+
+        private final java.util.concurrent.LinkedBlockingDeque<Outgoing> queue =
+                new java.util.concurrent.LinkedBlockingDeque<>();
+        private final java.util.concurrent.Semaphore room;
+        private final java.util.concurrent.Semaphore unacknowledged =
+                new java.util.concurrent.Semaphore(MAX_UNACKNOWLEDGED);
+        private final AtomicLong failed = new AtomicLong();
+        private final TransportOptions options;
+        private volatile boolean closed;
+        private Thread writer;
+
+        Outbox(TransportOptions options) {
+            this.options = options;
+            this.room = new java.util.concurrent.Semaphore(options.publishQueue());
+        }
+
+        void start() {
+            writer = Thread.ofVirtual().name("band-redis-writer").start(this::write);
+        }
+
+        CompletionStage<Long> offer(String channel, String message, boolean urgent) {
+            CompletableFuture<Long> done = new CompletableFuture<>();
+            if (urgent) {
+                queue.offerFirst(new Outgoing(channel, message, done, null));
+                return done;
+            }
+            try {
+                if (!room.tryAcquire(options.publishWait().toMillis(), TimeUnit.MILLISECONDS)) {
+                    failed.incrementAndGet();
+                    return CompletableFuture.failedFuture(new RpcException(
+                            RpcException.OVERLOADED,
+                            "the publish queue to Redis is full (" + options.publishQueue() + " messages)"));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return CompletableFuture.failedFuture(new RpcException(RpcException.UNAVAILABLE, "interrupted"));
+            }
+            queue.offerLast(new Outgoing(channel, message, done, null));
+            return done;
+        }
+
+        void offerCanary(Session s, String channel, String message) {
+            queue.offerFirst(new Outgoing(channel, message, new CompletableFuture<>(), s));
+        }
+
+        int queued() {
+            return queue.size();
+        }
+
+        private void write() {
+            List<Outgoing> batch = new ArrayList<>(BATCH);
+            while (!closed) {
+                try {
+                    Outgoing first = queue.poll(500, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    batch.add(first);
+                    queue.drainTo(batch, BATCH - 1);
+                    Session s = session;
+                    for (Outgoing out : batch) {
+                        if (out.only() == null) {
+                            room.release();
+                        }
+                        send(out, out.only() != null ? out.only() : s);
+                    }
+                    flush(batch, s);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } finally {
+                    batch.clear();
+                }
+            }
+        }
+
+        private void send(Outgoing out, Session s) throws InterruptedException {
+            if (s == null || s.ended.get()) {
+                fail(out, new RpcException(RpcException.UNAVAILABLE, "not connected to Redis"));
+                return;
+            }
+            if (!unacknowledged.tryAcquire()) {
+                // what is written but not flushed must go out before we wait for answers
+                flushCommands(s);
+                unacknowledged.acquire();
+            }
+            try {
+                s.pub.async().publish(out.channel(), out.message()).whenComplete((receivers, error) -> {
+                    unacknowledged.release();
+                    if (error != null) {
+                        fail(out, error);
+                    } else {
+                        out.done().complete(receivers);
+                    }
+                });
+            } catch (RuntimeException e) {
+                unacknowledged.release();
+                fail(out, e);
+            }
+        }
+
+        private void fail(Outgoing out, Throwable error) {
+            if (out.only() == null) {
+                failed.incrementAndGet();
+            }
+            out.done().completeExceptionally(error);
+        }
+
+        private void flush(List<Outgoing> batch, Session current) {
+            Set<Session> sessions = new java.util.HashSet<>();
+            for (Outgoing out : batch) {
+                Session s = out.only() != null ? out.only() : current;
+                if (s != null && !s.ended.get()) {
+                    sessions.add(s);
+                }
+            }
+            sessions.forEach(this::flushCommands);
+        }
+
+        private void flushCommands(Session s) {
+            try {
+                s.pub.flushCommands();
+            } catch (RuntimeException e) {
+                endSession(s, "flushing failed: " + reason(e));
+            }
+        }
+
+        void close() {
+            closed = true;
+            if (writer != null) {
+                writer.interrupt();
+            }
+            RpcException gone = new RpcException(RpcException.UNAVAILABLE, "transport closed");
+            for (Outgoing out; (out = queue.poll()) != null; ) {
+                out.done().completeExceptionally(gone);
             }
         }
     }

@@ -8,13 +8,12 @@ import java.util.concurrent.CompletionStage;
  * protocol engine ({@link org.rockstat.band.internal.rpc.RpcEndpoint}) sits on top and knows
  * nothing of which one it uses.
  *
- * <p>Contract: messages are delivered to the listener on virtual threads (never on an I/O event
- * loop), so a listener may block briefly; a publish while disconnected fails fast; subscriptions
- * survive reconnects.
+ * <p>Contract: messages are delivered to the channel's listener on virtual threads (never on an
+ * I/O event loop); a publish while disconnected fails fast; subscriptions survive reconnects.
  */
 public interface Transport extends AutoCloseable {
 
-    /** {@code redis} or {@code memory}: the {@code transport} of a {@link org.rockstat.band.rpc.CallContext}. */
+    /** {@code redis} or {@code memory}: the {@code transport} of a {@link org.rockstat.band.call.CallContext}. */
     String kind();
 
     /** What the start-up log says, e.g. {@code redis redis://127.0.0.1:6379/0} (never a password). */
@@ -23,27 +22,66 @@ public interface Transport extends AutoCloseable {
     /** The thing a call could not reach when disconnected, e.g. {@code Redis}. */
     String peerName();
 
+    /** Starts connecting in the background; returns at once. Idempotent. */
+    void start();
+
     /**
-     * Subscribes {@code channels}, delivering every message to {@code listener}. May be called
-     * before the connection is up: the subscription is made as soon as it is, and kept across
-     * reconnects.
+     * Subscribes {@code channels}, delivering their messages to {@code listener} (one listener
+     * per channel; a later subscribe of the same channel replaces it). May be called before the
+     * connection is up: the subscription is made as soon as it is, and kept across reconnects.
      *
      * @return completes once the channels are subscribed for the first time
      */
     CompletionStage<Void> subscribe(Set<String> channels, MessageListener listener);
 
+    /** Stops receiving {@code channels}; completes when the broker confirmed it (or at once when disconnected). */
+    CompletionStage<Void> unsubscribe(Set<String> channels);
+
     /**
      * Publishes one message.
      *
-     * @return completes when handed to the broker; fails at once when not connected
+     * @return the number of subscribers that received it (as Redis PUBLISH answers); fails at
+     *     once when not connected
      */
-    CompletionStage<Void> publish(String channel, String message);
+    CompletionStage<Long> publish(String channel, String message);
+
+    /**
+     * Publishes one of Band's own messages (heartbeats, {@code __status} answers) ahead of every
+     * queued one, so they never wait behind user work.
+     */
+    CompletionStage<Long> publishUrgent(String channel, String message);
+
+    /** The current state. */
+    TransportState state();
+
+    /**
+     * What the transport went through so far, for health and metrics.
+     *
+     * @param sessionsEnded   connections lost or torn down (0 on the in-process bus)
+     * @param deafSessions    of those, the ones the watchdog found deaf
+     * @param publishFailures messages that could not be published
+     * @param queued          messages waiting to be published
+     * @param backlog         messages received and not yet picked up
+     * @param readingPaused   true while back-pressure holds reading
+     */
+    record Stats(
+            long sessionsEnded,
+            long deafSessions,
+            long publishFailures,
+            int queued,
+            int backlog,
+            boolean readingPaused) {}
+
+    /** The counters now. */
+    Stats stats();
 
     /** True while messages can be published and received. */
-    boolean isConnected();
+    default boolean isConnected() {
+        return state() == TransportState.CONNECTED;
+    }
 
-    /** Registers a callback for every change of {@link #isConnected()}. */
-    void onConnectionChange(ConnectionListener listener);
+    /** Registers a listener for state changes and failed attempts. */
+    void addListener(TransportListener listener);
 
     /** Drops subscriptions and connections; idempotent. */
     @Override

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.rockstat.band.internal.method.HttpRoute;
 
 class HttpRouterTest {
     private final HttpRouter router = new HttpRouter(List.of(
@@ -37,10 +36,12 @@ class HttpRouterTest {
     @Test
     void patternCapturesDecodedSegments() {
         assertThat(router.match("/hello/ann%20lee").orElseThrow().params()).isEqualTo(Map.of("name", "ann lee"));
-        assertThat(router.match("/hello/a+b").orElseThrow().params()).as("plus is literal in a path")
+        assertThat(router.match("/hello/a+b").orElseThrow().params())
+                .as("plus is literal in a path")
                 .isEqualTo(Map.of("name", "a+b"));
         assertThat(router.match("/hello/a%2Fb").orElseThrow().params()).isEqualTo(Map.of("name", "a/b"));
-        assertThat(router.match("/hello/%D0%B0%D0%BD%D1%8F").orElseThrow().params()).isEqualTo(Map.of("name", "аня"));
+        assertThat(router.match("/hello/%D0%B0%D0%BD%D1%8F").orElseThrow().params())
+                .isEqualTo(Map.of("name", "аня"));
     }
 
     @Test
@@ -63,7 +64,10 @@ class HttpRouterTest {
         assertThat(router.match("/any%20thing/").orElseThrow().params()).isEqualTo(Map.of("name", "any thing"));
         assertThat(router.match("/")).isEmpty();
         assertThat(router.match("/x/y")).isEmpty();
-        assertThat(router.match("/hello")).as("one segment, wildcard").map(m -> m.route().method()).hasValue("*");
+        assertThat(router.match("/hello"))
+                .as("one segment, wildcard")
+                .map(m -> m.route().method())
+                .hasValue("*");
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -22,75 +21,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.rockstat.band.annotation.Expose;
 import org.rockstat.band.annotation.Handler;
-import org.rockstat.band.rpc.MethodSpec;
-import org.rockstat.band.rpc.Params;
-import org.rockstat.band.rpc.Response;
-import org.rockstat.band.rpc.RpcException;
-import org.rockstat.band.testing.TestHttpServer;
+import org.rockstat.band.call.Params;
+import org.rockstat.band.internal.EveryResult;
+import org.rockstat.band.internal.config.RuntimeConfig;
+import org.rockstat.band.method.MethodSpec;
 
 /** The endpoint end to end: a real Netty server on an ephemeral port, a real HTTP client. */
 class HttpServerTest {
 
-    /** An annotated service covering every kind of result. */
-    public static class Svc {
+    /** The shared results, plus what only HTTP needs: a path param, a typed param, the wildcard. */
+    public static class Svc extends EveryResult {
         @Handler(path = "/hello/:name")
         public Map<String, Object> hello(String name, Params params) {
             return Map.of("greeting", "Hello, " + name, "params", params.asMap());
         }
 
         @Expose
-        public Map<String, Object> echo(Params params) {
-            return params.asMap();
-        }
-
-        @Expose
-        public Response typed() {
-            return Response.data(Map.of("a", 1), 201).contentType("application/vnd.band+json").header("X-Test", "yes");
-        }
-
-        @Expose
-        public Response text() {
-            return Response.data("hi there");
-        }
-
-        @Expose
-        public int plain() {
-            return 42;
-        }
-
-        @Expose
-        public Object nothing() {
-            return null;
-        }
-
-        @Expose
-        public Response pixel() {
-            return Response.pixel().header("X-Pixel", "1");
-        }
-
-        @Expose
-        public Response go() {
-            return Response.redirect("https://example.com/next?a=1");
-        }
-
-        @Expose
-        public Response fail() {
-            return Response.error("no such campaign", 404).header("X-Why", "gone");
-        }
-
-        @Expose
         public int count(int count) {
             return count * 2;
-        }
-
-        @Expose
-        public String boom() {
-            throw new IllegalStateException("kaboom");
-        }
-
-        @Expose
-        public String busy() {
-            throw new RpcException(RpcException.OVERLOADED, "try later");
         }
 
         @Handler(name = "*")
@@ -159,11 +107,12 @@ class HttpServerTest {
 
     @Test
     void pixelIsTheTransparent43ByteGif() throws Exception {
-        HttpResponse<byte[]> r = http.client().send(http.request("/pixel").GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r =
+                http.client().send(http.request("/pixel").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("image/gif");
-        assertThat(r.headers().firstValue("Cache-Control")).hasValueSatisfying(v -> assertThat(v).contains("no-cache"));
+        assertThat(r.headers().firstValue("Cache-Control"))
+                .hasValueSatisfying(v -> assertThat(v).contains("no-cache"));
         assertThat(r.headers().firstValue("X-Pixel")).hasValue("1");
         byte[] gif = r.body();
         assertThat(gif).hasSize(43);
@@ -192,7 +141,9 @@ class HttpServerTest {
 
     @Test
     void headAnswersHeadersWithoutBody() {
-        var r = http.send(http.request("/plain").method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        var r = http.send(http.request("/plain")
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build());
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("Content-Length")).isEqualTo("2");
         assertThat(r.body()).isEmpty();
@@ -236,7 +187,9 @@ class HttpServerTest {
 
     @Test
     void jsonBodyWithoutContentType() {
-        var r = http.send(http.request("/echo").POST(HttpRequest.BodyPublishers.ofString("{\"k\":\"v\"}")).build());
+        var r = http.send(http.request("/echo")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"k\":\"v\"}"))
+                .build());
         assertThat(r.bodyJson().path("k").asText()).isEqualTo("v");
     }
 
@@ -251,8 +204,9 @@ class HttpServerTest {
     void malformedJsonIs400WithJacksonsReasonAndPosition() {
         var r = http.post("/echo", "{\"a\" 1}");
         assertThat(r.status()).isEqualTo(400);
-        assertThat(r.bodyJson().path("message").asText()).isEqualTo(
-                "Malformed JSON body: Unexpected character ('1' (code 49)): was expecting a colon to separate field name and value at line 1, column 6");
+        assertThat(r.bodyJson().path("message").asText())
+                .isEqualTo(
+                        "Malformed JSON body: Unexpected character ('1' (code 49)): was expecting a colon to separate field name and value at line 1, column 6");
         assertThat(r.body()).doesNotContain("Source");
     }
 
@@ -260,8 +214,11 @@ class HttpServerTest {
     void truncatedJsonMessageHasNoSourceExcerpt() {
         var r = http.post("/echo", "{\"a\":[1,");
         assertThat(r.status()).isEqualTo(400);
-        assertThat(r.bodyJson().path("message").asText()).startsWith("Malformed JSON body: Unexpected end-of-input")
-                .contains(" at line 1, column ").doesNotContain("Source").doesNotContain("REDACTED");
+        assertThat(r.bodyJson().path("message").asText())
+                .startsWith("Malformed JSON body: Unexpected end-of-input")
+                .contains(" at line 1, column ")
+                .doesNotContain("Source")
+                .doesNotContain("REDACTED");
     }
 
     @Test
@@ -275,7 +232,9 @@ class HttpServerTest {
     void binderRejectionIs400WithItsMessage() {
         var r = http.get("/count?count=abc");
         assertThat(r.status()).isEqualTo(400);
-        assertThat(r.bodyJson().path("message").asText()).startsWith("Invalid param 'count'").contains("abc");
+        assertThat(r.bodyJson().path("message").asText())
+                .startsWith("Invalid param 'count'")
+                .contains("abc");
         assertThat(http.get("/count?count=21").body()).isEqualTo("42");
     }
 
@@ -301,7 +260,9 @@ class HttpServerTest {
         var r = http.get("/anything");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.bodyJson().path("wildcard").asText()).isEqualTo("anything");
-        assertThat(http.get("/plain").body()).as("an exact route beats the wildcard").isEqualTo("42");
+        assertThat(http.get("/plain").body())
+                .as("an exact route beats the wildcard")
+                .isEqualTo("42");
     }
 
     @Test
@@ -346,10 +307,12 @@ class HttpServerTest {
 
     @Test
     void bodyOverLimitByContentLengthIs413() {
-        byte[] body = new byte[HttpOptions.DEFAULT_MAX_BODY + 1];
+        byte[] body = new byte[RuntimeConfig.DEFAULT_MAX_BODY + 1];
         Arrays.fill(body, (byte) ' ');
-        var r = http.send(http.request("/echo").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+        var r = http.send(http.request("/echo")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build());
         assertThat(r.status()).isEqualTo(413);
         assertThat(r.body()).isEqualTo("{\"message\":\"Request body over 1048576 bytes\"}");
         assertThat(r.header("Connection")).isEqualTo("close");
@@ -357,10 +320,12 @@ class HttpServerTest {
 
     @Test
     void bodyOverLimitWhileChunkedIs413() {
-        byte[] body = new byte[HttpOptions.DEFAULT_MAX_BODY + 10];
+        byte[] body = new byte[RuntimeConfig.DEFAULT_MAX_BODY + 10];
         Arrays.fill(body, (byte) ' ');
-        var r = http.send(http.request("/echo").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build());
+        var r = http.send(http.request("/echo")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+                .build());
         assertThat(r.status()).isEqualTo(413);
         assertThat(r.bodyJson().path("message").asText()).isEqualTo("Request body over 1048576 bytes");
     }
@@ -401,9 +366,11 @@ class HttpServerTest {
 
     @Test
     void preflightWithDefaults() {
-        var r = http.send(http.request("/echo").method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+        var r = http.send(http.request("/echo")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
                 .header("Origin", "https://site.example")
-                .header("Access-Control-Request-Method", "POST").build());
+                .header("Access-Control-Request-Method", "POST")
+                .build());
         assertThat(r.status()).isEqualTo(204);
         assertThat(r.header("Access-Control-Allow-Origin")).isEqualTo("*");
         assertThat(r.header("Access-Control-Allow-Methods")).isEqualTo("GET, POST, OPTIONS");
@@ -419,7 +386,8 @@ class HttpServerTest {
 
         @BeforeAll
         void start() {
-            listed = TestHttpServer.builder().service(new Svc())
+            listed = TestHttpServer.builder()
+                    .service(new Svc())
                     .setting("http", Map.of("cors_origins", List.of("https://app.example")))
                     .start();
         }
@@ -441,15 +409,18 @@ class HttpServerTest {
         void unlistedOriginGetsNoCorsHeaders() {
             var r = listed.get("/plain", "Origin", "https://evil.example");
             assertThat(r.status()).isEqualTo(200);
-            assertThat(r.headers().map().keySet()).noneMatch(h -> h.toLowerCase().startsWith("access-control-"));
+            assertThat(r.headers().map().keySet())
+                    .noneMatch(h -> h.toLowerCase().startsWith("access-control-"));
         }
 
         @Test
         void preflightEchoesRequestedHeaders() {
-            var r = listed.send(listed.request("/hello/x").method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+            var r = listed.send(listed.request("/hello/x")
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
                     .header("Origin", "https://app.example")
                     .header("Access-Control-Request-Method", "POST")
-                    .header("Access-Control-Request-Headers", "content-type, x-token").build());
+                    .header("Access-Control-Request-Headers", "content-type, x-token")
+                    .build());
             assertThat(r.status()).isEqualTo(204);
             assertThat(r.header("Access-Control-Allow-Origin")).isEqualTo("https://app.example");
             assertThat(r.header("Access-Control-Allow-Credentials")).isEqualTo("true");
@@ -458,16 +429,21 @@ class HttpServerTest {
 
         @Test
         void preflightFromUnlistedOriginHasNoCorsHeaders() {
-            var r = listed.send(listed.request("/echo").method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-                    .header("Origin", "https://evil.example").build());
+            var r = listed.send(listed.request("/echo")
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                    .header("Origin", "https://evil.example")
+                    .build());
             assertThat(r.status()).isEqualTo(204);
-            assertThat(r.headers().map().keySet()).noneMatch(h -> h.toLowerCase().startsWith("access-control-"));
+            assertThat(r.headers().map().keySet())
+                    .noneMatch(h -> h.toLowerCase().startsWith("access-control-"));
         }
 
         @Test
         void smallerBodyLimitFromSettings() {
-            try (TestHttpServer small = TestHttpServer.builder().service(new Svc())
-                    .setting("http", Map.of("max_body", "1KiB")).start()) {
+            try (TestHttpServer small = TestHttpServer.builder()
+                    .service(new Svc())
+                    .setting("http", Map.of("max_body", "1KiB"))
+                    .start()) {
                 var r = small.post("/echo", "{\"a\":\"" + "x".repeat(1100) + "\"}");
                 assertThat(r.status()).isEqualTo(413);
                 assertThat(r.bodyJson().path("message").asText()).isEqualTo("Request body over 1024 bytes");
@@ -526,8 +502,8 @@ class HttpServerTest {
 
     @Test
     void blockedHandlerDoesNotBlockOthers() throws Exception {
-        CompletableFuture<HttpResponse<String>> slow = http.client().sendAsync(
-                http.request("/blocked").GET().build(), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> slow =
+                http.client().sendAsync(http.request("/blocked").GET().build(), HttpResponse.BodyHandlers.ofString());
         try {
             assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
             var fast = http.get("/plain");

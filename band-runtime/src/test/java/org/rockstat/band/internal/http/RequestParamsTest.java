@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class RequestParamsTest {
     private static String params(String uri, String contentType, String body, Map<String, String> path) {
-        return RequestParams.from(uri, contentType, body.getBytes(StandardCharsets.UTF_8), path).toString();
+        return RequestParams.from(uri, contentType, body.getBytes(StandardCharsets.UTF_8), path)
+                .toString();
     }
 
     @Test
@@ -26,23 +27,27 @@ class RequestParamsTest {
 
     @Test
     void jsonSentAsFormIsJson() {
-        assertThat(params("/x", "application/x-www-form-urlencoded", "{\"a\":1}", Map.of())).isEqualTo("{\"a\":1}");
+        assertThat(params("/x", "application/x-www-form-urlencoded", "{\"a\":1}", Map.of()))
+                .isEqualTo("{\"a\":1}");
     }
 
     @Test
     void otherContentTypes() {
         assertThat(params("/x", null, "{\"a\":1}", Map.of())).isEqualTo("{\"a\":1}");
         assertThat(params("/x", "text/plain", "just text", Map.of())).isEqualTo("{}");
-        assertThat(params("/x", "application/vnd.api+json", "{\"a\":1}", Map.of())).isEqualTo("{\"a\":1}");
+        assertThat(params("/x", "application/vnd.api+json", "{\"a\":1}", Map.of()))
+                .isEqualTo("{\"a\":1}");
         assertThat(params("/x", "application/json", "  ", Map.of())).isEqualTo("{}");
     }
 
     @Test
     void jsonProblems() {
         assertThatThrownBy(() -> params("/x", "application/json", "[1]", Map.of()))
-                .isInstanceOf(HttpProblem.class).hasMessage("JSON body must be an object");
+                .isInstanceOf(HttpProblem.class)
+                .hasMessage("JSON body must be an object");
         assertThatThrownBy(() -> params("/x", "application/json", "{\"a\":1} {", Map.of()))
-                .isInstanceOf(HttpProblem.class).hasMessageStartingWith("Malformed JSON body: ")
+                .isInstanceOf(HttpProblem.class)
+                .hasMessageStartingWith("Malformed JSON body: ")
                 .hasMessageContaining("at line 1, column");
         assertThatThrownBy(() -> params("/x", "application/json", "{\n\"a\": tru }", Map.of()))
                 .isInstanceOf(HttpProblem.class)
@@ -54,7 +59,8 @@ class RequestParamsTest {
     @Test
     void malformedQueryIs400() {
         assertThatThrownBy(() -> params("/x?a=%zz", null, "", Map.of()))
-                .isInstanceOfSatisfying(HttpProblem.class, p -> assertThat(p.status()).isEqualTo(400))
+                .isInstanceOfSatisfying(
+                        HttpProblem.class, p -> assertThat(p.status()).isEqualTo(400))
                 .hasMessageStartingWith("Malformed query string");
     }
 }

@@ -62,7 +62,8 @@ class LoggingTest {
         assertThat(OffsetDateTime.parse(first.get("time").asText())).isNotNull();
         assertThat(first.get("level").asText()).isEqualTo("INFO");
         assertThat(first.get("logger").asText()).isEqualTo("org.rockstat.band.Band");
-        assertThat(first.get("thread").asText()).isEqualTo(Thread.currentThread().getName());
+        assertThat(first.get("thread").asText())
+                .isEqualTo(Thread.currentThread().getName());
         assertThat(first.get("message").asText()).isEqualTo("hello world");
         assertThat(first.get("request_id").asText()).isEqualTo("r-42");
         assertThat(first.has("exception")).isFalse();
@@ -76,7 +77,9 @@ class LoggingTest {
             out.reset();
             Logging.configure(Map.of("JSON_LOGS", flag), out);
             band.info("x");
-            assertThat(jsonLines()).singleElement().satisfies(n -> assertThat(n.get("message").asText()).isEqualTo("x"));
+            assertThat(jsonLines())
+                    .singleElement()
+                    .satisfies(n -> assertThat(n.get("message").asText()).isEqualTo("x"));
         }
     }
 
@@ -101,9 +104,11 @@ class LoggingTest {
 
         band.info("ready on port {}", 8080);
 
-        assertThat(lines()).singleElement().asString().matches(
-                "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3} INFO  \\[" + Thread.currentThread().getName()
-                        + "] o\\.r\\.b\\.Band - ready on port 8080");
+        assertThat(lines())
+                .singleElement()
+                .asString()
+                .matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3} INFO  \\["
+                        + Thread.currentThread().getName() + "] o\\.r\\.b\\.Band - ready on port 8080");
     }
 
     @Test
@@ -127,7 +132,10 @@ class LoggingTest {
 
         List<String> lines = lines();
         assertThat(lines).hasSize(2);
-        assertThat(lines.getFirst()).contains("WARN ").contains("LOG_LEVEL 'chatty'").contains("using info");
+        assertThat(lines.getFirst())
+                .contains("WARN ")
+                .contains("LOG_LEVEL 'chatty'")
+                .contains("using info");
         assertThat(lines.get(1)).endsWith(" - shown");
     }
 
@@ -159,7 +167,8 @@ class LoggingTest {
             System.clearProperty(ClassicConstants.CONFIG_FILE_PROPERTY);
         }
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        assertThat(context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getLevel()).isEqualTo(Level.ERROR);
+        assertThat(context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getLevel())
+                .isEqualTo(Level.ERROR);
         assertThat(Logging.configure(Map.of())).isTrue();
     }
 
@@ -190,7 +199,10 @@ class LoggingTest {
         } finally {
             System.clearProperty(ClassicConstants.CONFIG_FILE_PROPERTY);
         }
-        assertThat(fresh.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).iteratorForAppenders().hasNext()).isFalse();
+        assertThat(fresh.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+                        .iteratorForAppenders()
+                        .hasNext())
+                .isFalse();
         fresh.stop();
     }
 }

@@ -12,8 +12,7 @@ import java.util.regex.Pattern;
 final class BandThreads {
     private static final Pattern NAME = Pattern.compile("\"name\": \"(band-|lettuce-)[^\"]*\"");
 
-    private BandThreads() {
-    }
+    private BandThreads() {}
 
     static int count() {
         try {

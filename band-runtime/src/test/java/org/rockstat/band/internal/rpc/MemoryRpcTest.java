@@ -1,15 +1,14 @@
 package org.rockstat.band.internal.rpc;
 
-import org.rockstat.band.internal.transport.MemoryBus;
-import org.rockstat.band.internal.transport.MemoryTransport;
-import org.rockstat.band.internal.transport.Transport;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** The shared RPC suite on the in-memory bus (a private bus per test). */
 class MemoryRpcTest extends RpcSuite {
-    private final MemoryBus bus = new MemoryBus();
+    private static final AtomicLong BUSES = new AtomicLong();
+    private final String dsn = "memory://rpc-suite-" + BUSES.incrementAndGet();
 
     @Override
-    Transport newTransport() {
-        return new MemoryTransport(bus, "test");
+    String dsn() {
+        return dsn;
     }
 }

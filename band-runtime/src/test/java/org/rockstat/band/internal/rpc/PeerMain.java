@@ -4,18 +4,16 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import org.rockstat.band.annotation.Expose;
-import org.rockstat.band.internal.transport.RedisTransport;
-import org.rockstat.band.rpc.RpcClient;
+import org.rockstat.band.client.RpcClient;
 
 /**
  * A Band service in its own JVM, for {@link CrossProcessTest}: {@code PeerMain <redis dsn> <name>}.
- * Prints {@code READY} once subscribed, runs until its stdin closes.
+ * Prints {@code READY <http port>} once subscribed, runs until its stdin closes.
  */
 public final class PeerMain {
     private static volatile RpcClient client;
 
-    private PeerMain() {
-    }
+    private PeerMain() {}
 
     /** The peer's own methods, besides {@link TestService}'s. */
     public static final class Peer extends TestService {
@@ -33,10 +31,9 @@ public final class PeerMain {
     public static void main(String[] args) throws IOException {
         String dsn = args[0];
         String name = args[1];
-        try (ServiceFixture fixture = new ServiceFixture(name, new Peer(name), new RedisTransport(dsn).start(), 200,
-                RpcOptions.defaults())) {
+        try (ServiceFixture fixture = new ServiceFixture(name, new Peer(name), dsn, java.util.Map.of(), true)) {
             client = fixture.client();
-            System.out.println("READY");
+            System.out.println("READY " + fixture.assembly.httpPort());
             System.out.flush();
             while (System.in.read() >= 0) {
                 // wait for the test to close stdin

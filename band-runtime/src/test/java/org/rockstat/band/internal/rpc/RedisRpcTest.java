@@ -1,9 +1,7 @@
 package org.rockstat.band.internal.rpc;
 
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.rockstat.band.internal.transport.RedisTransport;
-import org.rockstat.band.internal.transport.Transport;
-import org.rockstat.band.testing.RedisServerExtension;
+import org.rockstat.band.fixtures.RedisServerExtension;
 
 /** The shared RPC suite on a real redis-server. */
 class RedisRpcTest extends RpcSuite {
@@ -11,7 +9,7 @@ class RedisRpcTest extends RpcSuite {
     static final RedisServerExtension redis = new RedisServerExtension();
 
     @Override
-    Transport newTransport() {
-        return new RedisTransport(redis.dsn()).start();
+    String dsn() {
+        return redis.dsn();
     }
 }

@@ -1,54 +1,94 @@
 package org.rockstat.band.internal.rpc;
 
-import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.rockstat.band.client.RpcClient;
 import org.rockstat.band.config.Settings;
-import org.rockstat.band.internal.dispatch.Dispatcher;
-import org.rockstat.band.internal.dispatch.ServiceStatus;
-import org.rockstat.band.internal.method.ServiceModel;
-import org.rockstat.band.internal.transport.Transport;
-import org.rockstat.band.rpc.RpcClient;
+import org.rockstat.band.internal.runtime.ServiceAssembly;
+import org.rockstat.band.internal.transport.TransportListener;
 
-/** One running test service: its model, dispatcher and RPC runtime on a given transport. */
+/** One running test service, put together by the runtime's assembler on a given bus. */
 final class ServiceFixture implements AutoCloseable {
     final String name;
     final Object service;
-    final Dispatcher dispatcher;
-    final RpcRuntime runtime;
+    final ServiceAssembly assembly;
+    private final AtomicInteger failedAttempts = new AtomicInteger();
 
-    ServiceFixture(String name, Object service, Transport transport, int maxInFlight, RpcOptions options) {
-        this(name, service, transport, maxInFlight, options, true);
-    }
-
-    ServiceFixture(String name, Object service, Transport transport, int maxInFlight, RpcOptions options, boolean awaitReady) {
+    /**
+     * A service {@code name} on {@code dsn} ({@code memory://bus} or a Redis DSN), its HTTP on a
+     * free loopback port, with {@code rpc} settings merged over the defaults.
+     */
+    ServiceFixture(String name, Object service, String dsn, Map<String, ?> rpc, boolean awaitReady) {
         this.name = name;
         this.service = service;
-        Settings settings = Settings.of(Map.of("name", name));
-        ServiceModel model = ServiceModel.builder(settings).service(service).build();
-        this.dispatcher = new Dispatcher(model, new ServiceStatus(name, model, Clock.systemUTC()), maxInFlight);
-        this.runtime = RpcRuntime.start(name, model.channels(settings), dispatcher, transport, options);
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("name", name);
+        settings.put("redis_dsn", dsn);
+        settings.put("listen", "127.0.0.1:0");
+        settings.put("rpc", rpc);
+        this.assembly = ServiceAssembly.start(Settings.of(settings), List.of(), List.of(service), List.of());
+        assembly.transport().addListener(new TransportListener() {
+            @Override
+            public void attemptFailed(int attempt, Duration delay, String reason) {
+                failedAttempts.incrementAndGet();
+            }
+        });
         if (awaitReady) {
-            runtime.ready().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+            assembly.ready().orTimeout(10, TimeUnit.SECONDS).join();
         }
     }
 
-    /** A service built from {@link TestService}. */
-    static ServiceFixture test(String name, Transport transport) {
-        return new ServiceFixture(name, new TestService(name), transport, 200, RpcOptions.defaults());
+    /** A {@link TestService} on {@code dsn}, ready. */
+    static ServiceFixture test(String name, String dsn) {
+        return new ServiceFixture(name, new TestService(name), dsn, Map.of(), true);
+    }
+
+    /** A {@link TestService} with a cap on calls in flight, ready. */
+    static ServiceFixture test(String name, String dsn, int maxInFlight) {
+        return new ServiceFixture(name, new TestService(name), dsn, Map.of("max_in_flight", maxInFlight), true);
     }
 
     RpcClient client() {
-        return runtime.client();
+        return assembly.client();
     }
 
     TestService testService() {
         return (TestService) service;
     }
 
+    int pendingCalls() {
+        return assembly.pendingCalls();
+    }
+
+    int inFlight() {
+        return assembly.inFlight();
+    }
+
+    boolean isConnected() {
+        return assembly.transport().isConnected();
+    }
+
+    String transportDescription() {
+        return assembly.transport().description();
+    }
+
+    /** Waits until the transport failed at least {@code count} more connection attempts than {@code since}. */
+    void awaitFailedAttempts(int since, int count, Duration within) {
+        Awaitility.await().atMost(within).until(() -> failedAttempts.get() >= since + count);
+    }
+
+    /** Connection attempts failed so far. */
+    int failedAttempts() {
+        return failedAttempts.get();
+    }
+
     @Override
     public void close() {
-        runtime.close();
-        dispatcher.close();
+        assembly.stop();
     }
 }

@@ -10,14 +10,14 @@ import org.rockstat.band.annotation.Enricher;
 import org.rockstat.band.annotation.Expose;
 import org.rockstat.band.annotation.Handler;
 import org.rockstat.band.annotation.Listener;
-import org.rockstat.band.rpc.CallContext;
-import org.rockstat.band.rpc.Event;
-import org.rockstat.band.rpc.Params;
-import org.rockstat.band.rpc.Response;
-import org.rockstat.band.rpc.RpcException;
+import org.rockstat.band.call.CallContext;
+import org.rockstat.band.call.Event;
+import org.rockstat.band.call.Params;
+import org.rockstat.band.call.RpcException;
+import org.rockstat.band.internal.EveryResult;
 
 /** A service with one method of every kind the RPC tests need. */
-public class TestService {
+public class TestService extends EveryResult {
     final String name;
     final ConcurrentLinkedQueue<Event> broadcasts = new ConcurrentLinkedQueue<>();
     final AtomicInteger counted = new AtomicInteger();
@@ -25,35 +25,6 @@ public class TestService {
 
     public TestService(String name) {
         this.name = name;
-    }
-
-    @Handler
-    public Map<String, Object> echo(Params params) {
-        return params.asMap();
-    }
-
-    @Handler
-    public Response typed(Event event) {
-        return Response.data(Map.of("key", event.key(), "ip", event.td("ip"), "q", event.data("q")));
-    }
-
-    @Handler
-    public Response pix() {
-        return Response.pixel().header("X-Test", "1");
-    }
-
-    @Handler
-    public Response go() {
-        return Response.redirect("https://example.com/x");
-    }
-
-    @Handler
-    public Response bad() {
-        return Response.error("no such campaign", 404);
-    }
-
-    @Handler
-    public void nothing() {
     }
 
     @Handler(timeout = 150)
@@ -85,11 +56,6 @@ public class TestService {
     @Expose
     public String reject() {
         throw RpcException.invalidParams("param 'x' is required");
-    }
-
-    @Expose
-    public String boom() {
-        throw new IllegalStateException("kaboom");
     }
 
     @Expose

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.rockstat.band.testing.RedisServerExtension;
+import org.rockstat.band.fixtures.RedisServerExtension;
 
 /**
  * "Subscribed" must mean "connected": once the first subscribe of a {@link RedisTransport}
@@ -25,6 +25,7 @@ import org.rockstat.band.testing.RedisServerExtension;
 class RedisTransportReadyTest {
     @RegisterExtension
     static final RedisServerExtension redis = new RedisServerExtension();
+
     private static final int ROUNDS = 60;
     private static RedisClient probeClient;
     private static StatefulRedisConnection<String, String> probe;
@@ -48,20 +49,31 @@ class RedisTransportReadyTest {
             long lastId = maxClientId();
             String channel = "ready-" + round;
             CompletableFuture<String> received = new CompletableFuture<>();
-            try (RedisTransport transport = new RedisTransport(redis.dsn()).start()) {
+            try (RedisTransport transport = new RedisTransport(redis.dsn(), "ready", TransportOptions.defaults())) {
+                transport.start();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (newClients(lastId) < waitForClients) {
-                    assertThat(System.nanoTime()).as("round %d: %d connections accepted", round, waitForClients)
+                    assertThat(System.nanoTime())
+                            .as("round %d: %d connections accepted", round, waitForClients)
                             .isLessThan(deadline);
                     Thread.onSpinWait();
                 }
-                transport.subscribe(Set.of(channel), (ch, message) -> received.complete(message))
-                        .toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+                transport
+                        .subscribe(Set.of(channel), (ch, message) -> received.complete(message))
+                        .toCompletableFuture()
+                        .orTimeout(10, TimeUnit.SECONDS)
+                        .join();
 
                 assertThat(transport.isConnected())
-                        .as("round %d (subscribed after %d accepted connections): connected once subscribed", round, waitForClients)
+                        .as(
+                                "round %d (subscribed after %d accepted connections): connected once subscribed",
+                                round, waitForClients)
                         .isTrue();
-                transport.publish(channel, "hello " + round).toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join();
+                transport
+                        .publish(channel, "hello " + round)
+                        .toCompletableFuture()
+                        .orTimeout(5, TimeUnit.SECONDS)
+                        .join();
                 assertThat(received.orTimeout(5, TimeUnit.SECONDS).join()).isEqualTo("hello " + round);
             }
         }
@@ -69,12 +81,22 @@ class RedisTransportReadyTest {
 
     /** The highest client id Redis has handed out so far (ids only ever grow). */
     private static long maxClientId() {
-        return probe.sync().clientList().lines().mapToLong(RedisTransportReadyTest::id).max().orElse(0);
+        return probe.sync()
+                .clientList()
+                .lines()
+                .mapToLong(RedisTransportReadyTest::id)
+                .max()
+                .orElse(0);
     }
 
     /** Open connections Redis accepted after the one with id {@code lastId}. */
     private static long newClients(long lastId) {
-        return probe.sync().clientList().lines().mapToLong(RedisTransportReadyTest::id).filter(id -> id > lastId).count();
+        return probe.sync()
+                .clientList()
+                .lines()
+                .mapToLong(RedisTransportReadyTest::id)
+                .filter(id -> id > lastId)
+                .count();
     }
 
     private static long id(String line) {

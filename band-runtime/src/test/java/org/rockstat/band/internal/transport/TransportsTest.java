@@ -1,33 +1,34 @@
 package org.rockstat.band.internal.transport;
 
-import org.rockstat.band.internal.config.SecretMasker;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.rockstat.band.config.Settings;
+import org.rockstat.band.internal.config.SecretMasker;
 
 /** Which transport {@code redis_dsn} selects, and that passwords never show. */
 class TransportsTest {
 
     @Test
     void emptyDsnMeansInMemory() {
-        try (Transport t = Transports.create(Settings.of(Map.of("name", "a")))) {
+        try (Transport t = Transports.create("")) {
             assertThat(t).isInstanceOf(MemoryTransport.class);
             assertThat(t.description()).isEqualTo("in-memory (no redis_dsn set)");
+            assertThat(t.state()).isEqualTo(TransportState.NEW);
+            t.start();
             assertThat(t.isConnected()).isTrue();
         }
-        try (Transport t = Transports.create(Settings.of(Map.of("name", "a", "redis_dsn", "memory://")))) {
+        try (Transport t = Transports.create("memory://")) {
             assertThat(t.description()).isEqualTo("in-memory (redis_dsn is memory://)");
         }
     }
 
     @Test
     void redisDsnNeverFallsBackToMemoryAndIsMasked() {
-        try (Transport t = Transports.create(Settings.of(Map.of("name", "a", "redis_dsn", "redis://user:s3cret@127.0.0.1:1/0")))) {
+        try (Transport t = Transports.create("redis://user:s3cret@127.0.0.1:1/0")) {
             assertThat(t).isInstanceOf(RedisTransport.class);
-            assertThat(t.description()).isEqualTo("redis redis://user:***@127.0.0.1:1/0").doesNotContain("s3cret");
+            assertThat(t.description())
+                    .isEqualTo("redis redis://user:***@127.0.0.1:1/0")
+                    .doesNotContain("s3cret");
             assertThat(t.isConnected()).isFalse();
         }
     }
@@ -38,17 +39,37 @@ class TransportsTest {
         assertThat(SecretMasker.maskText("redis://user:pw@host:6379")).isEqualTo("redis://user:***@host:6379");
         assertThat(SecretMasker.maskText("redis://:pw@host")).isEqualTo("redis://:***@host");
         assertThat(SecretMasker.maskText("rediss://pw@host:6380/2")).isEqualTo("rediss://***@host:6380/2");
-        assertThat(Dsn.isMemory("")).isTrue();
-        assertThat(Dsn.isMemory("memory://")).isTrue();
-        assertThat(Dsn.isMemory("redis://x")).isFalse();
+        assertThat(Transports.isMemory("memory://")).isTrue();
+        assertThat(Transports.isMemory("memory://bus")).isTrue();
+        assertThat(Transports.isMemory("redis://x")).isFalse();
+    }
+
+    @Test
+    void invalidDsnIsAStartUpProblem() {
+        org.rockstat.band.internal.problem.Problems problems = new org.rockstat.band.internal.problem.Problems();
+        Transports.check("http://user:s3cret@host", problems);
+        Transports.check("redis://", problems);
+        Transports.check("", problems);
+        Transports.check("memory://x", problems);
+        assertThat(problems.list())
+                .hasSize(2)
+                .allSatisfy(p -> assertThat(p)
+                        .startsWith("Invalid redis_dsn '")
+                        .doesNotContain("s3cret")
+                        .endsWith("for setting 'redis_dsn': use redis://host:port/db, redis://user:password@host:port,"
+                                + " rediss://host:port (TLS), or leave it empty for the in-process bus"));
     }
 
     @Test
     void memoryBusDeliversToEverySubscriberOfAChannel() throws Exception {
         MemoryBus bus = new MemoryBus();
         var got = new java.util.concurrent.LinkedBlockingQueue<String>();
-        try (MemoryTransport a = new MemoryTransport(bus, "t"); MemoryTransport b = new MemoryTransport(bus, "t");
-             MemoryTransport sender = new MemoryTransport(bus, "t")) {
+        MemoryTransport a = new MemoryTransport(bus, "t");
+        try (MemoryTransport b = new MemoryTransport(bus, "t");
+                MemoryTransport sender = new MemoryTransport(bus, "t")) {
+            a.start();
+            b.start();
+            sender.start();
             a.subscribe(java.util.Set.of("x"), (channel, message) -> got.add("a:" + channel + ":" + message));
             b.subscribe(java.util.Set.of("x", "y"), (channel, message) -> got.add("b:" + channel + ":" + message));
             sender.publish("x", "hello");
@@ -60,6 +81,8 @@ class TransportsTest {
             assertThat(seen).containsExactlyInAnyOrder("a:x:hello", "b:x:hello", "b:y:only-b");
             a.close();
             assertThat(a.publish("x", "z").toCompletableFuture()).isCompletedExceptionally();
+        } finally {
+            a.close();
         }
     }
 }

@@ -8,7 +8,7 @@ import org.rockstat.band.annotation.Cleanup;
 import org.rockstat.band.annotation.Handler;
 import org.rockstat.band.annotation.Worker;
 import org.rockstat.band.config.Settings;
-import org.rockstat.band.lifecycle.Schedule;
+import org.rockstat.band.job.Schedule;
 
 /** The seed's skeleton service: a little state, two handlers, a worker and a cleanup. */
 public final class SkeletonService {
@@ -23,8 +23,7 @@ public final class SkeletonService {
     }
 
     /** What {@code main} returns. */
-    public record State(long counter, boolean loaded, long loop) {
-    }
+    public record State(long counter, boolean loaded, long loop) {}
 
     /** The service state. */
     @Handler

@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.rockstat.band.Band;
 import org.rockstat.band.annotation.Expose;
 import org.rockstat.band.annotation.Listener;
-import org.rockstat.band.rpc.Event;
+import org.rockstat.band.call.Event;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +18,13 @@ public final class StoreDebugService {
     @Listener
     public void broadcast(Event event) {
         long n = received.incrementAndGet();
-        log.info("Broadcast #{}: key={} service={} name={} id={}", n, event.key(), event.service(), event.name(), event.id());
+        log.info(
+                "Broadcast #{}: key={} service={} name={} id={}",
+                n,
+                event.key(),
+                event.service(),
+                event.name(),
+                event.id());
     }
 
     /** How many events arrived. */

@@ -4,87 +4,75 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import ua_parser.Client;
-import ua_parser.Parser;
 
 /**
- * Parses a User-Agent string into the fields the Python uaparser service returns: families and
- * versions from uap-java (the ua-parser project's regexes), and device-class flags computed with
- * the same rules as Python's {@code user_agents} package. Thread-safe.
+ * Parses a User-Agent string into the Python uaparser service's answer
+ * (rockstat/band-services-set {@code uaparser/uaparser/main.py}), field for field and in its
+ * order, because downstream storage is keyed on that list, with the device class as the platform
+ * contract (PROTOCOL §7) states it: one {@code is_mob} flag for phones and tablets alike and no
+ * tablet field of its own.
+ *
+ * <pre>{@code
+ * new UaParser().parse("Mozilla/5.0 (iPad; CPU OS 16_6 like Mac OS X) ... Mobile/15E148 Safari/604.1");
+ * // {os_family=iOS, os_version=[16, 6], browser_family=Mobile Safari, browser_version=[16, 6],
+ * //  device_family=iPad, device_brand=Apple, device_model=iPad,
+ * //  is_bot=0, is_mob=1, is_pc=0}
+ * }</pre>
+ *
+ * <p>Names and values are the Python service's (flags are the ints 0/1, a version part that is not
+ * all digits is 0), except for one documented difference: since its commit da85a68 the Python
+ * service sends {@code is_mob = is_mobile} and a separate {@code is_tables} (sic), which no
+ * storage column reads; Band answers {@code is_mob = is_mobile or is_tablet} and leaves the
+ * misspelt field out, as PROTOCOL §7 has it. Thread-safe.
  */
 public final class UaParser {
-    private static final Set<String> MOBILE_DEVICES = Set.of("iPhone", "iPod", "Generic Smartphone",
-            "Generic Feature Phone", "PlayStation Vita", "iOS-Device");
-    private static final Set<String> TABLET_DEVICES = Set.of("iPad", "BlackBerry Playbook", "Blackberry Playbook",
-            "Kindle", "Kindle Fire", "Kindle Fire HD", "Galaxy Tab", "Xoom", "Dell Streak");
-    private static final Set<String> MOBILE_OS = Set.of("Windows Phone", "Windows Phone OS", "Symbian OS", "Bada",
-            "Windows CE", "Windows Mobile", "Maemo", "Firefox OS", "KaiOS");
-    private static final Set<String> MOBILE_BROWSERS = Set.of("IE Mobile", "Opera Mobile", "Opera Mini",
-            "Chrome Mobile", "Chrome Mobile WebView", "Chrome Mobile iOS", "Firefox Mobile", "Samsung Internet");
-    private static final Set<String> PC_OS = Set.of("Windows", "Windows 95", "Windows 98", "Windows ME", "Windows XP",
-            "Windows Vista", "Windows 7", "Windows 8", "Windows 8.1", "Windows 10", "Mac OS X", "macOS", "Linux",
-            "Ubuntu", "Fedora", "Debian", "Chrome OS", "Solaris", "FreeBSD", "OpenBSD", "NetBSD");
+    private final UapRegexes regexes;
 
-    private final Parser parser = new Parser();
+    /** A parser over the uap-core rules bundled in the uap-java jar (loading them takes ~0.5 s). */
+    public UaParser() {
+        this(UapRegexes.bundled());
+    }
 
-    /** The parsed fields, in the Python service's shape. */
+    UaParser(UapRegexes regexes) {
+        this.regexes = regexes;
+    }
+
+    /**
+     * The Python service's answer for {@code ua}.
+     *
+     * @throws RuntimeException where the Python service raises (and answers an error instead): a
+     *     rule without the group it names, or a version such as {@code "²"} that Python's
+     *     {@code isdigit()} accepts and {@code int()} rejects
+     */
     public Map<String, Object> parse(String ua) {
-        Client client = parser.parse(ua);
-        String device = client.device.family;
-        String os = client.os.family;
-        String browser = client.userAgent.family;
-        boolean bot = "Spider".equals(device);
-        boolean tablet = !bot && isTablet(ua, device, os);
-        boolean mobile = !bot && !tablet && isMobile(ua, device, os, browser);
-        boolean pc = !bot && !tablet && !mobile && isPc(ua, os);
+        return answer(classify(ua));
+    }
 
+    /** python-user-agents' view of {@code ua}, for the device-class rules the answer does not carry. */
+    PythonUserAgent classify(String ua) {
+        return PythonUserAgent.of(ua, regexes.parse(ua));
+    }
+
+    private static Map<String, Object> answer(PythonUserAgent parsed) {
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("os_family", os);
-        result.put("os_version", versions(client.os.major, client.os.minor, client.os.patch));
-        result.put("browser_family", browser);
-        result.put("browser_version", versions(client.userAgent.major, client.userAgent.minor, client.userAgent.patch));
-        result.put("device_family", device);
-        // uap-java reads only the device family from the regexes; brand and model stay unknown
-        result.put("device_brand", null);
-        result.put("device_model", null);
-        result.put("is_bot", flag(bot));
-        result.put("is_mob", flag(mobile));
-        result.put("is_tablet", flag(tablet));
-        result.put("is_pc", flag(pc));
+        result.put("os_family", parsed.osFamily());
+        result.put("os_version", ints(parsed.osVersion()));
+        result.put("browser_family", parsed.browserFamily());
+        result.put("browser_version", ints(parsed.browserVersion()));
+        result.put("device_family", parsed.deviceFamily());
+        result.put("device_brand", parsed.deviceBrand());
+        result.put("device_model", parsed.deviceModel());
+        result.put("is_bot", flag(parsed.isBot()));
+        result.put("is_mob", flag(parsed.isMobile() || parsed.isTablet()));
+        result.put("is_pc", flag(parsed.isPc()));
         return result;
     }
 
-    private static boolean isTablet(String ua, String device, String os) {
-        if (TABLET_DEVICES.contains(device)) {
-            return true;
-        }
-        // Android phones say "Mobile"; Android tablets do not
-        return "Android".equals(os) && !ua.contains("Mobile");
-    }
-
-    private static boolean isMobile(String ua, String device, String os, String browser) {
-        return MOBILE_DEVICES.contains(device) || MOBILE_BROWSERS.contains(browser) || MOBILE_OS.contains(os)
-                || "Android".equals(os) || "iOS".equals(os) || ua.contains("J2ME") || ua.contains("MIDP");
-    }
-
-    private static boolean isPc(String ua, String os) {
-        return PC_OS.contains(os) || ua.contains("Windows NT") || ua.contains("CrOS")
-                || ua.contains("X11") && ua.contains("Linux");
-    }
-
-    /** Version parts as numbers; missing or non-numeric parts as 0, as the Python service does. */
-    private static List<Integer> versions(String... parts) {
-        List<Integer> out = new ArrayList<>();
-        for (String part : parts) {
-            if (part == null) {
-                continue;
-            }
-            try {
-                out.add(Integer.parseInt(part));
-            } catch (NumberFormatException e) {
-                out.add(0);
-            }
+    /** {@code [v if isinstance(v, int) else 0 for v in version]}. */
+    private static List<Number> ints(List<Object> version) {
+        List<Number> out = new ArrayList<>(version.size());
+        for (Object part : version) {
+            out.add(part instanceof Number number ? number : 0);
         }
         return out;
     }

@@ -1,0 +1,79 @@
+package org.rockstat.band.internal.config;
+
+import java.util.Optional;
+
+/**
+ * Every configuration key Band itself reads, in one list: the runtime reads them only through
+ * {@link RuntimeConfig}, and a test checks each one is documented in the README's configuration
+ * reference. A service's own settings are not listed here.
+ */
+public enum ConfigKey {
+    /** The service's name: channel, heartbeat and register name. */
+    NAME("name"),
+    /** {@code development} or {@code production}. */
+    ENV("env"),
+    /** HTTP {@code host:port}. */
+    LISTEN("listen"),
+    /** The platform's Redis; empty for the in-process bus. */
+    REDIS_DSN("redis_dsn"),
+    /** Subscribe {@code broadcast} even without a listener. */
+    LISTEN_ALL("rpc_params.listen_all", "redis_params.listen_all"),
+    /** Subscribe {@code enrich} even without an enricher. */
+    LISTEN_ENRICH("rpc_params.listen_enrich", "redis_params.listen_enrich"),
+    /** Calls running at once, per method. */
+    RPC_MAX_IN_FLIGHT("rpc.max_in_flight"),
+    /** Calls waiting their turn, per method. */
+    RPC_MAX_QUEUED("rpc.max_queued"),
+    /** Calls front gave up on that may still run outside the count, per method. */
+    RPC_MAX_ABANDONED("rpc.max_abandoned"),
+    /** Largest RPC message processed. */
+    RPC_MAX_MESSAGE_BYTES("rpc.max_message_bytes"),
+    /** How often the subscription's canary goes round. */
+    RPC_WATCHDOG_EVERY_MS("rpc.watchdog_every_ms"),
+    /** How long without a canary before the subscription counts as deaf. */
+    RPC_WATCHDOG_TIMEOUT_MS("rpc.watchdog_timeout_ms"),
+    /** Messages waiting to be published. */
+    RPC_PUBLISH_QUEUE("rpc.publish_queue"),
+    /** Messages received and not yet taken before reading pauses. */
+    RPC_MAX_INBOX("rpc.max_inbox"),
+    /** First heartbeat after start-up. */
+    RPC_HEARTBEAT_DELAY_MS("rpc.heartbeat_delay_ms"),
+    /** Heartbeat period. */
+    RPC_HEARTBEAT_EVERY_MS("rpc.heartbeat_every_ms"),
+    /** Largest HTTP request body. */
+    HTTP_MAX_BODY("http.max_body"),
+    /** Origins allowed by CORS. */
+    HTTP_CORS_ORIGINS("http.cors_origins"),
+    /** Request bytes all connections together may hold. */
+    HTTP_MAX_BUFFERED("http.max_buffered"),
+    /** Open connections. */
+    HTTP_MAX_CONNECTIONS("http.max_connections"),
+    /** Time for a whole request to arrive. */
+    HTTP_REQUEST_TIMEOUT_MS("http.request_timeout_ms"),
+    /** Time a keep-alive connection may sit idle. */
+    HTTP_IDLE_TIMEOUT_MS("http.idle_timeout_ms"),
+    /** How long workers and tasks get to finish at shutdown. */
+    SHUTDOWN_GRACE_MS("shutdown.grace_ms");
+
+    private final String path;
+    private final String olderPath;
+
+    ConfigKey(String path) {
+        this(path, null);
+    }
+
+    ConfigKey(String path, String olderPath) {
+        this.path = path;
+        this.olderPath = olderPath;
+    }
+
+    /** The dot path in {@code config.yaml}. */
+    public String path() {
+        return path;
+    }
+
+    /** The older name still read when the key is absent ({@code redis_params} for {@code rpc_params}). */
+    public Optional<String> olderPath() {
+        return Optional.ofNullable(olderPath);
+    }
+}

@@ -1,0 +1,22 @@
+package org.rockstat.band.internal.config;
+
+/**
+ * Every environment variable Band itself reads (templates in {@code config.yaml} may read any
+ * other). A test checks each one is listed in {@code .env.example}.
+ */
+public enum EnvVar {
+    /** The service name when {@code config.yaml} has none. */
+    NAME,
+    /** The environment when {@code config.yaml} has none. */
+    ENV,
+    /** The root log level. */
+    LOG_LEVEL,
+    /** One JSON object per log line. */
+    JSON_LOGS;
+
+    /** The value in {@code env}, or {@code null} when unset or blank. */
+    public String in(java.util.Map<String, String> env) {
+        String value = env.get(name());
+        return value == null || value.isBlank() ? null : value;
+    }
+}

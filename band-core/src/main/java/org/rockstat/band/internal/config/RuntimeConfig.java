@@ -1,0 +1,232 @@
+package org.rockstat.band.internal.config;
+
+import java.time.Duration;
+import java.util.List;
+import org.rockstat.band.config.Settings;
+import org.rockstat.band.internal.problem.Problems;
+
+/**
+ * What the runtime needs from the configuration, read once from {@link Settings}, typed and
+ * validated before anything starts. Every key comes through {@link ConfigReader} from
+ * {@link ConfigKey}; every bad value is a problem in the one start-up report.
+ *
+ * <pre>{@code
+ * Problems problems = new Problems();
+ * RuntimeConfig config = RuntimeConfig.read(settings, problems);
+ * problems.throwIfAny();
+ * config.listen().port();
+ * }</pre>
+ *
+ * @param name          the service's name
+ * @param env           {@code development} or {@code production}
+ * @param listen        the HTTP address
+ * @param redisDsn      the Redis DSN, or empty for the in-process bus
+ * @param listenAll     subscribe {@code broadcast} without a listener
+ * @param listenEnrich  subscribe {@code enrich} without an enricher
+ * @param rpc           RPC limits and heartbeat timings
+ * @param http          HTTP limits and CORS
+ * @param shutdownGrace how long workers and tasks get to finish at shutdown
+ */
+public record RuntimeConfig(
+        String name,
+        String env,
+        ListenAddress listen,
+        String redisDsn,
+        boolean listenAll,
+        boolean listenEnrich,
+        Rpc rpc,
+        Http http,
+        Duration shutdownGrace) {
+
+    /** Default {@code rpc.max_in_flight} per method, as the Python scheduler's job limit. */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 200;
+    /** Default {@code rpc.max_queued} per method, as the Python scheduler's pending limit. */
+    public static final int DEFAULT_MAX_QUEUED = 10_000;
+    /** Default {@code rpc.max_abandoned} per method. */
+    public static final int DEFAULT_MAX_ABANDONED = 1_000;
+    /** Default {@code rpc.max_message_bytes}: 1 MiB. */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
+    /** Default {@code http.max_body}: 1 MiB. */
+    public static final int DEFAULT_MAX_BODY = 1 << 20;
+    /** Default {@code http.cors_origins}: every origin, without credentials. */
+    public static final List<String> DEFAULT_CORS_ORIGINS = List.of("*");
+    /** Default {@code shutdown.grace_ms}. */
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+    /**
+     * RPC settings.
+     *
+     * @param maxInFlight     calls running at once, per method
+     * @param maxQueued       calls waiting their turn, per method
+     * @param maxAbandoned    calls front gave up on still running outside the count, per method
+     * @param maxMessageBytes largest incoming message processed
+     * @param heartbeatDelay  first heartbeat after the subscription is proven (0: at once)
+     * @param heartbeatEvery  heartbeat period (PROTOCOL §4.1: 5 s)
+     * @param watchdogEvery   how often the subscription's canary goes round
+     * @param watchdogTimeout how long without a canary before the subscription counts as deaf
+     * @param publishQueue    messages waiting to be published
+     * @param maxInbox        messages received and not yet taken before reading pauses
+     */
+    public record Rpc(
+            int maxInFlight,
+            int maxQueued,
+            int maxAbandoned,
+            int maxMessageBytes,
+            Duration heartbeatDelay,
+            Duration heartbeatEvery,
+            Duration watchdogEvery,
+            Duration watchdogTimeout,
+            int publishQueue,
+            int maxInbox) {
+        /** The defaults. */
+        public static Rpc defaults() {
+            return new Rpc(
+                    DEFAULT_MAX_IN_FLIGHT,
+                    DEFAULT_MAX_QUEUED,
+                    DEFAULT_MAX_ABANDONED,
+                    DEFAULT_MAX_MESSAGE_BYTES,
+                    Duration.ZERO,
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(3),
+                    10_000,
+                    2_000);
+        }
+    }
+
+    /**
+     * HTTP settings.
+     *
+     * @param maxBodyBytes   largest request body accepted; a bigger one is answered 413
+     * @param corsOrigins    origins allowed from a browser; {@code "*"} allows any without
+     *                       credentials, an empty list turns CORS off
+     * @param maxBuffered    request bytes all connections together may hold in memory; past it a
+     *                       request is answered 503
+     * @param maxConnections open connections; more are closed when accepted
+     * @param requestTimeout time for a whole request (head and body) to arrive, from its first byte
+     * @param idleTimeout    time a keep-alive connection owing no answer may sit idle
+     */
+    public record Http(
+            int maxBodyBytes,
+            List<String> corsOrigins,
+            long maxBuffered,
+            int maxConnections,
+            Duration requestTimeout,
+            Duration idleTimeout) {
+        public Http {
+            corsOrigins = List.copyOf(corsOrigins);
+        }
+
+        /** The defaults. */
+        public static Http defaults() {
+            return new Http(
+                    DEFAULT_MAX_BODY,
+                    DEFAULT_CORS_ORIGINS,
+                    DirectMemory.httpShare(DirectMemory.limit()),
+                    2_000,
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(60));
+        }
+    }
+
+    /** Reads every runtime key of {@code settings}; bad values go to {@code problems} and read as their defaults. */
+    public static RuntimeConfig read(Settings settings, Problems problems) {
+        ConfigReader reader = new ConfigReader(settings, problems);
+        ListenAddress listen = ListenAddress.parse(reader.text(ConfigKey.LISTEN, ""), problems);
+        String dsn = reader.text(ConfigKey.REDIS_DSN, "");
+        Rpc defaultRpc = Rpc.defaults();
+        Rpc rpc = new Rpc(
+                reader.integer(ConfigKey.RPC_MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT, 1, 100_000),
+                reader.integer(ConfigKey.RPC_MAX_QUEUED, DEFAULT_MAX_QUEUED, 0, 1_000_000),
+                reader.integer(ConfigKey.RPC_MAX_ABANDONED, DEFAULT_MAX_ABANDONED, 0, 100_000),
+                reader.integer(ConfigKey.RPC_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_BYTES, 64, 512 << 20),
+                Duration.ofMillis(reader.number(
+                        ConfigKey.RPC_HEARTBEAT_DELAY_MS,
+                        defaultRpc.heartbeatDelay().toMillis(),
+                        0,
+                        60_000)),
+                Duration.ofMillis(reader.number(
+                        ConfigKey.RPC_HEARTBEAT_EVERY_MS,
+                        defaultRpc.heartbeatEvery().toMillis(),
+                        10,
+                        60_000)),
+                Duration.ofMillis(reader.number(
+                        ConfigKey.RPC_WATCHDOG_EVERY_MS,
+                        defaultRpc.watchdogEvery().toMillis(),
+                        10,
+                        60_000)),
+                Duration.ofMillis(reader.number(
+                        ConfigKey.RPC_WATCHDOG_TIMEOUT_MS,
+                        defaultRpc.watchdogTimeout().toMillis(),
+                        20,
+                        600_000)),
+                reader.integer(ConfigKey.RPC_PUBLISH_QUEUE, defaultRpc.publishQueue(), 1, 10_000_000),
+                reader.integer(ConfigKey.RPC_MAX_INBOX, defaultRpc.maxInbox(), 2, 10_000_000));
+        if (rpc.watchdogTimeout().compareTo(rpc.watchdogEvery()) <= 0) {
+            problems.add(
+                    "Setting 'rpc.watchdog_timeout_ms' = "
+                            + rpc.watchdogTimeout().toMillis() + " is not longer than 'rpc.watchdog_every_ms' = "
+                            + rpc.watchdogEvery().toMillis(),
+                    org.rockstat.band.internal.problem.Problems.Where.configFile(),
+                    "give the canary a few rounds to come back, e.g. 'watchdog_timeout_ms: "
+                            + rpc.watchdogEvery().toMillis() * 3 + "' under 'rpc'");
+        }
+        Http http = new Http(
+                reader.bytes(ConfigKey.HTTP_MAX_BODY, DEFAULT_MAX_BODY, "1MiB"),
+                reader
+                        .list(
+                                ConfigKey.HTTP_CORS_ORIGINS,
+                                DEFAULT_CORS_ORIGINS,
+                                "origins",
+                                "\"*\" or a list, e.g. 'cors_origins: [\"https://app.example.com\"]' under 'http'")
+                        .stream()
+                        .map(RuntimeConfig::withoutTrailingSlash)
+                        .filter(origin -> !origin.isEmpty())
+                        .toList(),
+                reader.bytes(ConfigKey.HTTP_MAX_BUFFERED, (int) Http.defaults().maxBuffered(), "8MiB"),
+                reader.integer(ConfigKey.HTTP_MAX_CONNECTIONS, Http.defaults().maxConnections(), 1, 1_000_000),
+                Duration.ofMillis(reader.number(
+                        ConfigKey.HTTP_REQUEST_TIMEOUT_MS,
+                        Http.defaults().requestTimeout().toMillis(),
+                        100,
+                        3_600_000)),
+                Duration.ofMillis(reader.number(
+                        ConfigKey.HTTP_IDLE_TIMEOUT_MS,
+                        Http.defaults().idleTimeout().toMillis(),
+                        100,
+                        86_400_000)));
+        if (http.maxBodyBytes() > http.maxBuffered()) {
+            problems.add(
+                    "Setting 'http.max_body' = " + http.maxBodyBytes() + " is larger than 'http.max_buffered' = "
+                            + http.maxBuffered() + " (what all requests together may hold)",
+                    org.rockstat.band.internal.problem.Problems.Where.configFile(),
+                    "no request that large could ever be accepted: raise 'max_buffered' under 'http' (it defaults to"
+                            + " a quarter of the JVM's direct memory, -XX:MaxDirectMemorySize) or lower 'max_body'");
+        }
+        Duration grace = Duration.ofMillis(
+                reader.number(ConfigKey.SHUTDOWN_GRACE_MS, DEFAULT_SHUTDOWN_GRACE.toMillis(), 0, 3_600_000));
+        return new RuntimeConfig(
+                settings.name(),
+                settings.env(),
+                listen == null ? new ListenAddress(ListenAddress.DEFAULT_HOST, ListenAddress.DEFAULT_PORT) : listen,
+                dsn,
+                reader.flag(ConfigKey.LISTEN_ALL, false),
+                reader.flag(ConfigKey.LISTEN_ENRICH, false),
+                rpc,
+                http,
+                grace);
+    }
+
+    /** True in {@code env: production}, where callers get generic error messages. */
+    public boolean isProduction() {
+        return "production".equals(env);
+    }
+
+    private static String withoutTrailingSlash(String origin) {
+        String out = origin;
+        while (out.endsWith("/")) {
+            out = out.substring(0, out.length() - 1);
+        }
+        return out;
+    }
+}

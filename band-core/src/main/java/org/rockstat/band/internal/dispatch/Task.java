@@ -1,0 +1,34 @@
+package org.rockstat.band.internal.dispatch;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.rockstat.band.call.Call;
+import org.rockstat.band.internal.registry.MethodDef;
+
+/** One call on its way through a bulkhead: the method, its call, the answer, and its thread once running. */
+final class Task {
+    final MethodDef def;
+    final Call call;
+    final Bulkhead bulkhead;
+    final CompletableFuture<Object> result = new CompletableFuture<>();
+    final long receivedNanos;
+    /** How long the caller is known to wait, in nanoseconds; 0 when unknown. */
+    final long waitNanos;
+
+    final AtomicBoolean ended = new AtomicBoolean();
+    volatile Thread thread;
+    volatile boolean abandoned;
+
+    Task(MethodDef def, Call call, Bulkhead bulkhead, long waitNanos, long receivedNanos) {
+        this.receivedNanos = receivedNanos;
+        this.def = def;
+        this.call = call;
+        this.bulkhead = bulkhead;
+        this.waitNanos = waitNanos;
+    }
+
+    /** True once the caller is known to have stopped waiting. */
+    boolean callerGone(long now) {
+        return waitNanos > 0 && now - receivedNanos > waitNanos;
+    }
+}

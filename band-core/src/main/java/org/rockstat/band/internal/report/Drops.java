@@ -1,0 +1,47 @@
+package org.rockstat.band.internal.report;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+
+/**
+ * Everything the runtime drops, counted by reason and logged at WARN, one line per reason per
+ * interval with the count: nothing is dropped without a trace. Metrics read the counts.
+ *
+ * <pre>{@code
+ * drops.drop("queue-full", "Refused {} from {}: the {} queue is full ({} waiting)", method, WireText.of(from), name, size);
+ * drops.count("queue-full");   // 1
+ * }</pre>
+ */
+public final class Drops {
+    private final RateLimitedLog log;
+    private final ConcurrentMap<String, LongAdder> counts = new ConcurrentHashMap<>();
+
+    /** Drops logged to {@code log}, one line per reason per {@code interval}. */
+    public Drops(Logger log, Duration interval) {
+        this.log = new RateLimitedLog(log, interval);
+    }
+
+    /** Counts one drop of {@code reason} and logs it (rate-limited). */
+    public void drop(String reason, String format, Object... args) {
+        counts.computeIfAbsent(reason, r -> new LongAdder()).increment();
+        log.warn(reason, format, args);
+    }
+
+    /** Drops of {@code reason} so far. */
+    public long count(String reason) {
+        LongAdder adder = counts.get(reason);
+        return adder == null ? 0 : adder.sum();
+    }
+
+    /** Every reason and its count, sorted by reason. */
+    public Map<String, Long> counts() {
+        Map<String, Long> out = new TreeMap<>();
+        counts.forEach((reason, adder) -> out.put(reason, adder.sum()));
+        return out;
+    }
+}

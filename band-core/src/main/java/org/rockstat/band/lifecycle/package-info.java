@@ -1,6 +1,0 @@
-/**
- * Background work registered in plain code: {@link org.rockstat.band.lifecycle.Job} bodies and
- * their {@link org.rockstat.band.lifecycle.Schedule}. The annotations {@code @Worker},
- * {@code @Task} and {@code @Cleanup} are a convenience over these.
- */
-package org.rockstat.band.lifecycle;

@@ -1,0 +1,166 @@
+package org.rockstat.band.method;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How a plain-code method is named, routed and registered: what the annotations say, as a value.
+ * Create one with a factory and refine it with the {@code with...} copies; the factories are the
+ * only way in, so a spec is always one front understands (the enricher is always named
+ * {@code enrich}, the listeners {@code broadcast}).
+ *
+ * <pre>{@code
+ * MethodSpec.handler("hello").withPath("/hello/:who").withTimeout(Duration.ofSeconds(2));
+ * MethodSpec.enricher(List.of("in.gen.track"), Map.of("ua", "td.ua"));
+ * MethodSpec.listener().withKeys(List.of("in.gen.track"));
+ * MethodSpec.exposed("stats");
+ * }</pre>
+ *
+ * <p>Immutable.
+ */
+public final class MethodSpec {
+    /** Wire name of the (single) enricher. */
+    public static final String ENRICH = "enrich";
+    /** Wire name listeners are reached by. */
+    public static final String BROADCAST = "broadcast";
+
+    private final String name;
+    private final Role role;
+    private final String path;
+    private final String alias;
+    private final long timeoutMillis;
+    private final List<String> keys;
+    private final Map<String, String> props;
+
+    private MethodSpec(
+            String name,
+            Role role,
+            String path,
+            String alias,
+            long timeoutMillis,
+            List<String> keys,
+            Map<String, String> props) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.role = Objects.requireNonNull(role, "role");
+        this.path = path;
+        this.alias = alias;
+        this.timeoutMillis = timeoutMillis;
+        this.keys = keys == null ? List.of() : List.copyOf(keys);
+        // insertion order kept: register JSON must not change from run to run
+        this.props = props == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(props));
+    }
+
+    /** A handler named {@code name} ({@code "*"} for the wildcard). */
+    public static MethodSpec handler(String name) {
+        return new MethodSpec(name, Role.HANDLER, null, null, 0, List.of(), Map.of());
+    }
+
+    /** The enricher, for events whose key starts with one of {@code keys}. */
+    public static MethodSpec enricher(List<String> keys, Map<String, String> props) {
+        return new MethodSpec(ENRICH, Role.ENRICHER, null, null, 0, keys, props);
+    }
+
+    /** A listener of every broadcast event. */
+    public static MethodSpec listener() {
+        return new MethodSpec(BROADCAST, Role.LISTENER, null, null, 0, List.of(), Map.of());
+    }
+
+    /** A method callable by name, not registered with front. */
+    public static MethodSpec exposed(String name) {
+        return new MethodSpec(name, Role.EXPOSED, null, null, 0, List.of(), Map.of());
+    }
+
+    /** A copy served over HTTP at {@code path} (may contain {@code :param} segments). */
+    public MethodSpec withPath(String path) {
+        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props);
+    }
+
+    /** A copy registered under another service name. */
+    public MethodSpec withAlias(String alias) {
+        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props);
+    }
+
+    /** A copy with a timeout: told to front and enforced here ({@link Duration#ZERO}: none). */
+    public MethodSpec withTimeout(Duration timeout) {
+        return new MethodSpec(name, role, path, alias, timeout.toMillis(), keys, props);
+    }
+
+    /** A copy with routing-key prefixes. */
+    public MethodSpec withKeys(List<String> keys) {
+        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props);
+    }
+
+    /** A copy with enricher props. */
+    public MethodSpec withProps(Map<String, String> props) {
+        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props);
+    }
+
+    /** Wire name ({@code enrich} for the enricher, {@code broadcast} for listeners). */
+    public String name() {
+        return name;
+    }
+
+    /** What front does with it. */
+    public Role role() {
+        return role;
+    }
+
+    /** HTTP path, {@code null} for {@code /<name>}. */
+    public String path() {
+        return path;
+    }
+
+    /** Service name front publishes it under, or {@code null}. */
+    public String alias() {
+        return alias;
+    }
+
+    /** Handler timeout told to front and enforced here; 0 for none. */
+    public long timeoutMillis() {
+        return timeoutMillis;
+    }
+
+    /** Routing-key prefixes (enricher: required; listener: optional filter). */
+    public List<String> keys() {
+        return keys;
+    }
+
+    /** Enricher params: param name to dot path in the event, in written order. */
+    public Map<String, String> props() {
+        return props;
+    }
+
+    /** The HTTP path: the declared one or {@code /<name>}. */
+    public String httpPath() {
+        return path == null || path.isEmpty() ? "/" + name : path;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof MethodSpec that
+                && name.equals(that.name)
+                && role == that.role
+                && Objects.equals(path, that.path)
+                && Objects.equals(alias, that.alias)
+                && timeoutMillis == that.timeoutMillis
+                && keys.equals(that.keys)
+                && props.equals(that.props);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, role, path, alias, timeoutMillis, keys, props);
+    }
+
+    @Override
+    public String toString() {
+        return "MethodSpec[" + role.name().toLowerCase(java.util.Locale.ROOT) + " " + name
+                + (path == null ? "" : ", path " + path) + (alias == null ? "" : ", alias " + alias)
+                + (timeoutMillis == 0 ? "" : ", timeout " + timeoutMillis + " ms")
+                + (keys.isEmpty() ? "" : ", keys " + keys) + (props.isEmpty() ? "" : ", props " + props) + "]";
+    }
+}

@@ -1,0 +1,369 @@
+package org.rockstat.band.internal.runtime;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.rockstat.band.client.RpcClient;
+import org.rockstat.band.config.Settings;
+import org.rockstat.band.internal.config.RuntimeConfig;
+import org.rockstat.band.internal.dispatch.Dispatcher;
+import org.rockstat.band.internal.heartbeat.Heartbeat;
+import org.rockstat.band.internal.http.CorsPolicy;
+import org.rockstat.band.internal.http.HttpEndpoint;
+import org.rockstat.band.internal.http.HttpRoutes;
+import org.rockstat.band.internal.http.netty.HttpServer;
+import org.rockstat.band.internal.jobs.Lifecycle;
+import org.rockstat.band.internal.problem.Problems;
+import org.rockstat.band.internal.registry.ServiceModel;
+import org.rockstat.band.internal.rpc.Channels;
+import org.rockstat.band.internal.rpc.RpcEndpoint;
+import org.rockstat.band.internal.status.StatusMethod;
+import org.rockstat.band.internal.transport.Transport;
+import org.rockstat.band.internal.transport.TransportOptions;
+import org.rockstat.band.internal.transport.Transports;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place a service is put together and taken apart, used by {@code Band}, the testkit and
+ * the benchmarks alike. Start order: every configuration and registration problem found and
+ * reported at once, before anything starts; then the transport and the RPC endpoint (so the
+ * {@code RpcClient} exists before any call can arrive), HTTP, the heartbeat, workers and tasks.
+ * Stop order: heartbeat, RPC (pending calls fail with "shutting down"), transport, HTTP, calls
+ * refused, workers and tasks within the grace, cleanups.
+ *
+ * <pre>{@code
+ * ServiceAssembly service = ServiceAssembly.start(settings, List.of(), List.of(new UaService()), List.of());
+ * service.ready().join();
+ * ...
+ * service.stop();
+ * }</pre>
+ */
+public final class ServiceAssembly {
+    private static final Logger log = LoggerFactory.getLogger(ServiceAssembly.class);
+
+    private final Settings settings;
+    private final RuntimeConfig config;
+    private final Clock clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile RpcClient client;
+    private ServiceModel model;
+    private Transport transport;
+    private RpcEndpoint endpoint;
+    private Dispatcher dispatcher;
+    private HttpServer http;
+    private Heartbeat heartbeat;
+    private Lifecycle lifecycle;
+    private CompletableFuture<Void> ready;
+    private int httpPort = -1;
+    private boolean stopping;
+
+    private ServiceAssembly(Settings settings, RuntimeConfig config, Clock clock) {
+        this.settings = settings;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /**
+     * Validates everything, then starts the service.
+     *
+     * @param configFiles   the YAML files read, for the start-up log (empty: defaults only)
+     * @param services      annotated instances, or classes with static methods
+     * @param registrations plain-code methods, workers, tasks and cleanups
+     * @throws org.rockstat.band.config.ConfigurationException listing every problem found
+     */
+    public static ServiceAssembly start(
+            Settings settings,
+            List<Path> configFiles,
+            List<Object> services,
+            List<Consumer<ServiceModel.Builder>> registrations) {
+        return start(settings, configFiles, services, registrations, defaultClock());
+    }
+
+    /** The machine's clock in its zone: cron schedules run in local time, as Unix cron does. */
+    @SuppressWarnings("JavaTimeDefaultTimeZone")
+    public static Clock defaultClock() {
+        return Clock.systemDefaultZone();
+    }
+
+    /**
+     * Like {@link #start(Settings, List, List, List)}, with the clock tasks are planned by (its
+     * zone is cron's), {@code __status} counts uptime by, and methods declaring a {@code Clock} or
+     * {@code InstantSource} parameter receive.
+     */
+    public static ServiceAssembly start(
+            Settings settings,
+            List<Path> configFiles,
+            List<Object> services,
+            List<Consumer<ServiceModel.Builder>> registrations,
+            Clock clock) {
+        long begin = System.nanoTime();
+        Problems problems = new Problems();
+        RuntimeConfig config = RuntimeConfig.read(settings, problems);
+        Transports.check(config.redisDsn(), problems);
+        ServiceAssembly assembly = new ServiceAssembly(settings, config, clock);
+        log.info(
+                "Starting service '{}' (env {}) in {}; config: {}",
+                config.name(),
+                config.env(),
+                Path.of("").toAbsolutePath(),
+                configFiles.isEmpty()
+                        ? "defaults only"
+                        : configFiles.stream()
+                                .map(f -> f.getFileName().toString())
+                                .collect(Collectors.joining(" + ")));
+        log.info("Effective config: {}", settings.masked());
+        ServiceModel.Builder builder = ServiceModel.builder(settings, problems)
+                .system(StatusMethod.SPEC, model -> new StatusMethod(config.name(), model, clock))
+                .inject(RpcClient.class, () -> assembly.client)
+                .inject(Clock.class, () -> clock)
+                .inject(InstantSource.class, () -> clock);
+        services.forEach(builder::service);
+        registrations.forEach(r -> r.accept(builder));
+        assembly.model = builder.build();
+        assembly.run(begin);
+        return assembly;
+    }
+
+    private void run(long begin) {
+        lock.lock();
+        try {
+            transport = Transports.create(
+                    config.redisDsn(),
+                    config.name(),
+                    new TransportOptions(
+                            config.rpc().watchdogEvery(),
+                            config.rpc().watchdogTimeout(),
+                            config.rpc().publishQueue(),
+                            java.time.Duration.ofSeconds(5),
+                            config.rpc().maxInbox()));
+            log.info("Transport: {}", transport.description());
+            endpoint = new RpcEndpoint(config.name(), transport, config.rpc().maxMessageBytes());
+            client = endpoint.client();
+            // front awaits an aliased enricher's answer from the alias (PROTOCOL §7)
+            model.enricher()
+                    .map(enricher -> enricher.spec().alias())
+                    .ifPresent(alias -> endpoint.answerAs(org.rockstat.band.method.MethodSpec.ENRICH, alias));
+            dispatcher = new Dispatcher(
+                    model,
+                    new Dispatcher.Limits(
+                            config.rpc().maxInFlight(),
+                            config.rpc().maxQueued(),
+                            config.rpc().maxAbandoned()),
+                    config.isProduction());
+            Set<String> channels = Channels.of(model, config);
+            ready = endpoint.start(channels, dispatcher);
+            HttpEndpoint httpEndpoint = new HttpEndpoint(
+                    dispatcher,
+                    HttpRoutes.of(model),
+                    new CorsPolicy(config.http().corsOrigins()));
+            http = new HttpServer(
+                    httpEndpoint,
+                    new HttpServer.Limits(
+                            config.http().maxBodyBytes(),
+                            config.http().maxBuffered(),
+                            config.http().maxConnections(),
+                            config.http().requestTimeout(),
+                            config.http().idleTimeout()));
+            try {
+                httpPort = http.start(config.listen().host(), config.listen().port());
+            } catch (HttpServer.BindFailure e) {
+                stopLocked();
+                Problems problems = new Problems();
+                problems.add(
+                        "Cannot listen for HTTP on " + config.listen().text() + " (" + e.getMessage() + ")",
+                        org.rockstat.band.internal.problem.Problems.Where.setting("listen"),
+                        "stop the other process using the port, or choose another one: set PORT (config.yaml's"
+                                + " listen reads {{PORT}} in the Rockstat services) or change 'listen'");
+                problems.throwIfAny();
+            }
+            heartbeat = new Heartbeat(
+                    config.name(),
+                    transport,
+                    config.rpc().heartbeatDelay(),
+                    config.rpc().heartbeatEvery());
+            heartbeat.start();
+            lifecycle = new Lifecycle(clock);
+            lifecycle.start(model.workers(), model.tasks(), model.cleanups());
+            log.info(
+                    "Service '{}' ready in {} ms: HTTP on {}:{}, {} on channels {}; methods: {}, listeners: {}, workers: {}, tasks: {}",
+                    config.name(),
+                    (System.nanoTime() - begin) / 1_000_000,
+                    config.listen().host(),
+                    httpPort,
+                    transport.description(),
+                    channels,
+                    model.userMethodCount(),
+                    model.listeners().size(),
+                    model.workers().size(),
+                    model.tasks().size());
+        } catch (RuntimeException e) {
+            stopLocked();
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops gracefully: no new calls, workers and tasks end, cleanups run. Idempotent. */
+    public void stop() {
+        lock.lock();
+        try {
+            stopLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The drain: no new work (director hears no more heartbeats, {@code enrich} and
+     * {@code broadcast} are left, HTTP stops accepting, new calls are answered "shutting down"),
+     * calls in flight finish within the grace, the ones that cannot are answered with an error,
+     * then workers and tasks stop, cleanups run, and Redis is closed last.
+     */
+    private void stopLocked() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        long begin = System.nanoTime();
+        long deadline = begin + config.shutdownGrace().toNanos();
+        log.info(
+                "Stopping service '{}': draining, up to {} ms",
+                config.name(),
+                config.shutdownGrace().toMillis());
+        if (dispatcher != null) {
+            dispatcher.drain();
+        }
+        if (heartbeat != null) {
+            heartbeat.close();
+        }
+        if (endpoint != null) {
+            java.util.Set<String> leaving = new java.util.LinkedHashSet<>(endpoint.channels());
+            leaving.remove(config.name());
+            await(endpoint.leave(leaving), java.time.Duration.ofSeconds(1));
+        }
+        if (http != null) {
+            http.stopAccepting();
+        }
+        if (dispatcher != null) {
+            try {
+                if (!dispatcher.awaitIdle(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                    int answered = dispatcher.abortAll("Service is shutting down, try again later");
+                    log.warn(
+                            "{} call(s) still running after the {} ms grace were answered 'shutting down' and interrupted",
+                            answered,
+                            config.shutdownGrace().toMillis());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                dispatcher.abortAll("Service is shutting down, try again later");
+            }
+            awaitPublished(java.time.Duration.ofSeconds(2));
+        }
+        if (lifecycle != null) {
+            lifecycle.stop(java.time.Duration.ofNanos(
+                    Math.max(java.time.Duration.ofSeconds(1).toNanos(), deadline - System.nanoTime())));
+        }
+        if (endpoint != null) {
+            endpoint.close();
+        }
+        if (transport != null) {
+            transport.close();
+        }
+        if (http != null) {
+            http.stop();
+        }
+        if (dispatcher != null) {
+            dispatcher.close();
+        }
+        log.info("Service '{}' stopped in {} ms", config.name(), (System.nanoTime() - begin) / 1_000_000);
+        stopped.countDown();
+    }
+
+    /** Waits until the answers of the drained calls are handed to Redis. */
+    private void awaitPublished(java.time.Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (transport != null && transport.stats().queued() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5); // polling a deadline: the writer drains on its own thread
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static void await(java.util.concurrent.CompletableFuture<?> future, java.time.Duration within) {
+        try {
+            future.get(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.debug("Leaving channels: {}", e.toString());
+        }
+    }
+
+    /** Blocks until {@link #stop()} has finished. */
+    public void await() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** The loaded settings. */
+    public Settings settings() {
+        return settings;
+    }
+
+    /** The typed runtime configuration. */
+    public RuntimeConfig config() {
+        return config;
+    }
+
+    /** The client for calling other services. */
+    public RpcClient client() {
+        return client;
+    }
+
+    /** Completes once every channel is subscribed (at once for the in-process transport). */
+    public CompletableFuture<Void> ready() {
+        return ready;
+    }
+
+    /** The bound HTTP port. */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** Our calls waiting for responses. */
+    public int pendingCalls() {
+        return endpoint.pendingCalls();
+    }
+
+    /** Calls running now. */
+    public int inFlight() {
+        return dispatcher.inFlight();
+    }
+
+    /** The subscribed channels. */
+    public Set<String> channels() {
+        return endpoint.channels();
+    }
+
+    /** Workers and tasks: run a task now, know when a worker started (for tests and tools). */
+    public Lifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    /** The transport, for the runtime's own tests and health reporting. */
+    public Transport transport() {
+        return transport;
+    }
+}
