@@ -12,7 +12,9 @@ import org.rockstat.band.internal.problem.Problems;
  * tree so {@link org.rockstat.band.config.Settings} and the effective-config log agree:
  * {@code name} from env {@code NAME} or the host name, {@code env} from env {@code ENV} or
  * {@code development}, {@code listen} normalised to {@code host:port} by {@link ListenAddress} (a config line such as
- * {@code "{{HOST}}:{{PORT}}"} with both unset yields {@code 0.0.0.0:8080}).
+ * {@code "{{HOST}}:{{PORT}}"} with both unset yields {@code 0.0.0.0:8080}), and
+ * {@code metrics.statsd.host}/{@code port} from env {@code STATSD_HOST}/{@code STATSD_PORT} when
+ * the files set none (front reads the same variables).
  */
 public final class ConfigDefaults {
     /** Environment used when neither the config nor {@code ENV} names one. */
@@ -45,6 +47,47 @@ public final class ConfigDefaults {
         String listen =
                 isBlank(tree.get("listen")) ? "" : tree.get("listen").asText().strip();
         tree.put("listen", normaliseListen(listen, problems));
+        statsdFromEnv(tree, env, problems);
+    }
+
+    /** {@code STATSD_HOST}/{@code STATSD_PORT} under {@code metrics.statsd}, unless the files set them. */
+    private static void statsdFromEnv(ObjectNode tree, Map<String, String> env, Problems problems) {
+        String host = EnvVar.STATSD_HOST.in(env);
+        String port = EnvVar.STATSD_PORT.in(env);
+        if (host == null && port == null) {
+            return;
+        }
+        ObjectNode statsd = objectAt(objectAt(tree, "metrics"), "statsd");
+        if (statsd == null) {
+            return; // not an object: RuntimeConfig reports the setting
+        }
+        if (host != null && isBlank(statsd.get("host"))) {
+            statsd.put("host", host.strip());
+        }
+        if (port != null && isBlank(statsd.get("port"))) {
+            String digits = port.strip();
+            if (digits.matches("\\d{1,5}") && Integer.parseInt(digits) >= 1 && Integer.parseInt(digits) <= 65535) {
+                statsd.put("port", Integer.parseInt(digits));
+            } else {
+                problems.add(
+                        EnvVar.STATSD_PORT.name() + " = '" + (digits.length() > 40 ? digits.substring(0, 40) + "..." : digits)
+                                + "' is not a port number",
+                        Problems.Where.environment(),
+                        "give a number from 1 to 65535, e.g. STATSD_PORT=8125, or unset it for 8125");
+            }
+        }
+    }
+
+    /** The object under {@code key}, made when absent; {@code null} when something else is there. */
+    private static ObjectNode objectAt(ObjectNode parent, String key) {
+        if (parent == null) {
+            return null;
+        }
+        JsonNode node = parent.get(key);
+        if (node == null || node.isNull()) {
+            return parent.putObject(key);
+        }
+        return node instanceof ObjectNode object ? object : null;
     }
 
     /** {@code host:port} with the defaults filled in; the input unchanged when it is invalid. */

@@ -53,7 +53,17 @@ public enum ConfigKey {
     /** Time a keep-alive connection may sit idle. */
     HTTP_IDLE_TIMEOUT_MS("http.idle_timeout_ms"),
     /** How long workers and tasks get to finish at shutdown. */
-    SHUTDOWN_GRACE_MS("shutdown.grace_ms");
+    SHUTDOWN_GRACE_MS("shutdown.grace_ms"),
+    /** Serve the Prometheus text format at {@code GET /__metrics}. */
+    METRICS_PROMETHEUS("metrics.prometheus"),
+    /** Where StatsD lines go over UDP; empty: no StatsD (env {@code STATSD_HOST}). */
+    METRICS_STATSD_HOST("metrics.statsd.host"),
+    /** StatsD's UDP port (env {@code STATSD_PORT}). */
+    METRICS_STATSD_PORT("metrics.statsd.port"),
+    /** How tags are written in StatsD lines. */
+    METRICS_STATSD_FLAVOR("metrics.statsd.flavor"),
+    /** How often StatsD gauges are sent and buffered lines flushed. */
+    METRICS_STATSD_INTERVAL_MS("metrics.statsd.interval_ms");
 
     private final String path;
     private final String olderPath;

@@ -52,6 +52,20 @@ public final class ConfigReader {
         return node.asText().strip();
     }
 
+    /** One of {@code allowed} (lower-cased text), or {@code fallback} when absent or blank. */
+    public String oneOf(ConfigKey key, String fallback, List<String> allowed, String what) {
+        String value = text(key, fallback).toLowerCase(Locale.ROOT);
+        if (allowed.contains(value)) {
+            return value;
+        }
+        bad(
+                key,
+                node(key),
+                "is not " + what,
+                "give one of " + String.join(", ", allowed) + ", e.g. " + example(key, fallback));
+        return fallback;
+    }
+
     /** A yes/no flag ({@link Flags}), or {@code fallback} when absent. */
     public boolean flag(ConfigKey key, boolean fallback) {
         JsonNode node = node(key);

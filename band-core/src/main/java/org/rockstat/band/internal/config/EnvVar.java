@@ -12,7 +12,11 @@ public enum EnvVar {
     /** The root log level. */
     LOG_LEVEL,
     /** One JSON object per log line. */
-    JSON_LOGS;
+    JSON_LOGS,
+    /** StatsD's host when {@code config.yaml} has no {@code metrics.statsd.host} (as front reads it). */
+    STATSD_HOST,
+    /** StatsD's port when {@code config.yaml} has no {@code metrics.statsd.port}. */
+    STATSD_PORT;
 
     /** The value in {@code env}, or {@code null} when unset or blank. */
     public String in(java.util.Map<String, String> env) {

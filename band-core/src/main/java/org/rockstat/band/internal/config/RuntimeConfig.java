@@ -26,6 +26,7 @@ import org.rockstat.band.internal.problem.Problems;
  * @param rpc           RPC limits and heartbeat timings
  * @param http          HTTP limits and CORS
  * @param shutdownGrace how long workers and tasks get to finish at shutdown
+ * @param metrics       Prometheus and StatsD, both off by default
  */
 public record RuntimeConfig(
         String name,
@@ -36,7 +37,8 @@ public record RuntimeConfig(
         boolean listenEnrich,
         Rpc rpc,
         Http http,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        Metrics metrics) {
 
     /** Default {@code rpc.max_in_flight} per method, as the Python scheduler's job limit. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 200;
@@ -129,6 +131,51 @@ public record RuntimeConfig(
         }
     }
 
+    /** StatsD's usual port. */
+    public static final int DEFAULT_STATSD_PORT = 8125;
+    /** StatsD flavours: how a line carries tags. */
+    public static final List<String> STATSD_FLAVORS = List.of("datadog", "etsy", "telegraf", "sysdig");
+
+    /**
+     * Metrics: neither registry runs unless configured.
+     *
+     * @param prometheus     serve the Prometheus text format at {@code GET /__metrics}
+     * @param statsdHost     where StatsD lines go over UDP; empty for no StatsD
+     * @param statsdPort     StatsD's UDP port
+     * @param statsdFlavor   one of {@link #STATSD_FLAVORS}
+     * @param statsdInterval how often gauges are sent and buffered lines flushed
+     */
+    public record Metrics(
+            boolean prometheus, String statsdHost, int statsdPort, String statsdFlavor, Duration statsdInterval) {
+        /** True when StatsD lines are sent. */
+        public boolean statsd() {
+            return !statsdHost.isEmpty();
+        }
+
+        /** True when any registry runs. */
+        public boolean enabled() {
+            return prometheus || statsd();
+        }
+
+        static Metrics read(ConfigReader reader, Problems problems) {
+            String host = reader.text(ConfigKey.METRICS_STATSD_HOST, "");
+            if (host.matches("[^:\\[\\]/]+:\\d+")) {
+                problems.add(
+                        "Setting 'metrics.statsd.host' = \"" + host + "\" has a port in it",
+                        org.rockstat.band.internal.problem.Problems.Where.configFile(),
+                        "give the host alone and the port in 'port' under 'metrics.statsd' (or STATSD_HOST and"
+                                + " STATSD_PORT), e.g. 'host: " + host.substring(0, host.indexOf(':')) + "'");
+                host = "";
+            }
+            return new Metrics(
+                    reader.flag(ConfigKey.METRICS_PROMETHEUS, false),
+                    host,
+                    reader.integer(ConfigKey.METRICS_STATSD_PORT, DEFAULT_STATSD_PORT, 1, 65_535),
+                    reader.oneOf(ConfigKey.METRICS_STATSD_FLAVOR, "datadog", STATSD_FLAVORS, "a StatsD flavour"),
+                    Duration.ofMillis(reader.number(ConfigKey.METRICS_STATSD_INTERVAL_MS, 10_000, 10, 3_600_000)));
+        }
+    }
+
     /** Reads every runtime key of {@code settings}; bad values go to {@code problems} and read as their defaults. */
     public static RuntimeConfig read(Settings settings, Problems problems) {
         ConfigReader reader = new ConfigReader(settings, problems);
@@ -214,7 +261,8 @@ public record RuntimeConfig(
                 reader.flag(ConfigKey.LISTEN_ENRICH, false),
                 rpc,
                 http,
-                grace);
+                grace,
+                Metrics.read(reader, problems));
     }
 
     /** True in {@code env: production}, where callers get generic error messages. */

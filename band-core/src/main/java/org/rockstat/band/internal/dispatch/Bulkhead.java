@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import org.rockstat.band.internal.metrics.CallMeter;
 
 /**
  * The capacity of one method: up to {@code maxRunning} calls run at once, up to {@code maxQueued}
@@ -28,6 +29,8 @@ final class Bulkhead {
     final int maxRunning;
     final int maxQueued;
     final int maxAbandoned;
+    /** Where this method's calls are recorded ({@link CallMeter#NOOP} with metrics off). */
+    final CallMeter meter;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Task> queue = new ArrayDeque<>();
     private final Set<Task> active = ConcurrentHashMap.newKeySet();
@@ -35,6 +38,11 @@ final class Bulkhead {
     private int abandoned;
 
     Bulkhead(String name, int maxRunning, int maxQueued, int maxAbandoned) {
+        this(name, maxRunning, maxQueued, maxAbandoned, CallMeter.NOOP);
+    }
+
+    Bulkhead(String name, int maxRunning, int maxQueued, int maxAbandoned, CallMeter meter) {
+        this.meter = meter;
         this.name = name;
         this.maxRunning = maxRunning;
         this.maxQueued = maxQueued;

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import org.rockstat.band.call.Call;
 import org.rockstat.band.call.CallContext;
@@ -23,6 +24,9 @@ import org.rockstat.band.call.Params;
 import org.rockstat.band.call.RpcException;
 import org.rockstat.band.internal.concurrent.Futures;
 import org.rockstat.band.internal.json.Json;
+import org.rockstat.band.internal.metrics.BandMetrics;
+import org.rockstat.band.internal.metrics.CallMeter;
+import org.rockstat.band.internal.metrics.Outcome;
 import org.rockstat.band.internal.registry.MethodDef;
 import org.rockstat.band.internal.registry.ServiceModel;
 import org.rockstat.band.internal.report.Drops;
@@ -53,12 +57,18 @@ import org.slf4j.LoggerFactory;
  * carrying the JSON-RPC code. An unexpected exception is logged once with its stack trace and an
  * error id; in production the caller gets only {@code "Internal error (id ...)"}, so nothing
  * private reaches a visitor through front.
+ *
+ * <p>Every call's end is told to the metrics here, the one place its outcome is known, over every
+ * transport: ok, error, invalid, overloaded, shed, timeout, unavailable (see {@link Outcome}).
+ * With metrics off ({@link BandMetrics#NOOP}) not even the time is taken.
  */
 public final class Dispatcher implements AutoCloseable {
     /** Front's wait for a handler without {@code timeout}, and for enrichers (PROTOCOL §7). */
     public static final Duration FRONT_WAIT = Duration.ofMillis(200);
     /** The caller name front uses. */
     public static final String FRONT = "front";
+    /** The {@code method} tag of calls to no known method: the name a caller sent is not a tag value. */
+    public static final String UNKNOWN_METHOD = "__unknown";
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -80,26 +90,45 @@ public final class Dispatcher implements AutoCloseable {
     private final ThreadFactory threads =
             Thread.ofVirtual().name("band-call-", 0).factory();
     private final ScheduledExecutorService timer;
-    private final Drops drops = new Drops(log, Duration.ofSeconds(10));
+    private final Drops drops;
     private final LongSupplier nanoClock;
+    private final boolean measuring;
+    private final CallMeter unknownMeter;
     private volatile boolean draining;
 
     /** A dispatcher over a frozen model. */
     public Dispatcher(ServiceModel model, Limits limits, boolean production) {
-        this(model, limits, production, System::nanoTime);
+        this(model, limits, production, BandMetrics.NOOP);
+    }
+
+    /** A dispatcher over a frozen model whose calls and drops are told to {@code metrics}. */
+    public Dispatcher(ServiceModel model, Limits limits, boolean production, BandMetrics metrics) {
+        this(model, limits, production, System::nanoTime, metrics);
     }
 
     /** With the clock a call's wait is measured by (tests move it by hand). */
     Dispatcher(ServiceModel model, Limits limits, boolean production, LongSupplier nanoClock) {
+        this(model, limits, production, nanoClock, BandMetrics.NOOP);
+    }
+
+    private Dispatcher(
+            ServiceModel model, Limits limits, boolean production, LongSupplier nanoClock, BandMetrics metrics) {
         this.nanoClock = nanoClock;
         this.model = model;
         this.production = production;
+        this.drops = new Drops(log, Duration.ofSeconds(10), metrics);
+        this.measuring = metrics.enabled();
+        this.unknownMeter = metrics.calls(UNKNOWN_METHOD, null);
         for (MethodDef def : model.inRegistrationOrder()) {
             if (def.system()) {
                 continue;
             }
-            Bulkhead bulkhead =
-                    new Bulkhead(def.source(), limits.maxRunning(), limits.maxQueued(), limits.maxAbandoned());
+            Bulkhead bulkhead = new Bulkhead(
+                    def.source(),
+                    limits.maxRunning(),
+                    limits.maxQueued(),
+                    limits.maxAbandoned(),
+                    metrics.calls(meterName(def), def.spec().role()));
             if (def.spec().role() == Role.LISTENER) {
                 listenerBulkheads.put(def, bulkhead);
             } else {
@@ -108,6 +137,11 @@ public final class Dispatcher implements AutoCloseable {
         }
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("band-timeouts").factory());
+    }
+
+    /** A method's {@code method} tag: its wire name, or for a listener (all are {@code broadcast}) its source. */
+    private static String meterName(MethodDef def) {
+        return def.spec().role() == Role.LISTENER ? def.source() : def.name();
     }
 
     /** A dispatcher with {@code maxRunning} per method, the default queue and no production masking (tests). */
@@ -143,6 +177,28 @@ public final class Dispatcher implements AutoCloseable {
      */
     public record Load(String source, int running, int queued, int abandoned) {}
 
+    /**
+     * One bulkhead's gauges, read when metrics are scraped.
+     *
+     * @param method  the {@code method} tag (a listener's is its source)
+     * @param role    the method's role
+     * @param running calls counted as running now
+     * @param queued  calls waiting now
+     */
+    public record Capacity(String method, Role role, IntSupplier running, IntSupplier queued) {}
+
+    /** Every bulkhead, for the in-flight and queue-depth gauges. */
+    public List<Capacity> capacities() {
+        List<Capacity> out = new ArrayList<>();
+        for (MethodDef def : model.inRegistrationOrder()) {
+            Bulkhead b = def.spec().role() == Role.LISTENER ? listenerBulkheads.get(def) : bulkheads.get(def.name());
+            if (!def.system() && b != null) {
+                out.add(new Capacity(meterName(def), def.spec().role(), b::running, b::queued));
+            }
+        }
+        return out;
+    }
+
     /** What was dropped or refused, by reason. */
     public Drops drops() {
         return drops;
@@ -175,6 +231,10 @@ public final class Dispatcher implements AutoCloseable {
             return result;
         }
         if (draining) {
+            Bulkhead refusing = def == null ? null : bulkheads.get(def.name());
+            if (measuring) {
+                (refusing == null ? unknownMeter : refusing.meter).record(transport(context), Outcome.UNAVAILABLE, 0);
+            }
             return CompletableFuture.failedFuture(
                     new RpcException(RpcException.UNAVAILABLE, "Service is shutting down, try again later"));
         }
@@ -182,6 +242,9 @@ public final class Dispatcher implements AutoCloseable {
             return broadcast(call, onCallerThread);
         }
         if (def == null) {
+            if (measuring) {
+                unknownMeter.record(transport(context), Outcome.NOT_FOUND, 0);
+            }
             return CompletableFuture.failedFuture(RpcException.methodNotFound(method));
         }
         Task task = new Task(def, call, bulkheads.get(def.name()), frontWait(def, context), nanoClock.getAsLong());
@@ -201,7 +264,18 @@ public final class Dispatcher implements AutoCloseable {
         return role == Role.ENRICHER ? FRONT_WAIT.toNanos() : 0;
     }
 
+    private static String transport(CallContext context) {
+        return context == null || context.transport() == null ? "unknown" : context.transport();
+    }
+
     private CompletableFuture<Object> submit(Task task, boolean onCallerThread) {
+        if (measuring) {
+            // the one place every end of a call passes: result, error, refusal, shedding, timeout, abort
+            task.result.whenComplete((value, error) -> task.bulkhead.meter.record(
+                    transport(task.call.context()),
+                    task.shed ? Outcome.SHED : Outcome.of(error),
+                    nanoClock.getAsLong() - task.receivedNanos));
+        }
         switch (task.bulkhead.admit(task)) {
             case RUN -> {
                 if (onCallerThread) {
@@ -245,6 +319,7 @@ public final class Dispatcher implements AutoCloseable {
                     waited,
                     TimeUnit.NANOSECONDS.toMillis(task.waitNanos));
             end(task);
+            task.shed = true;
             task.result.completeExceptionally(new RpcException(
                     RpcException.OVERLOADED,
                     "Shed: " + task.def.name() + " waited " + waited + " ms, longer than front waits"));

@@ -18,6 +18,8 @@ final class Task {
     final AtomicBoolean ended = new AtomicBoolean();
     volatile Thread thread;
     volatile boolean abandoned;
+    /** Set before its answer when it was shed, so the metrics tell shed from overloaded. */
+    boolean shed;
 
     Task(MethodDef def, Call call, Bulkhead bulkhead, long waitNanos, long receivedNanos) {
         this.receivedNanos = receivedNanos;

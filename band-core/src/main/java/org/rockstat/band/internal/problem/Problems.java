@@ -82,6 +82,11 @@ public final class Problems {
             return new Where("in config.yaml");
         }
 
+        /** The process environment (or {@code .env}). */
+        public static Where environment() {
+            return new Where("in the environment");
+        }
+
         /** A setting. */
         public static Where setting(String path) {
             return new Where("for setting '" + path + "'");

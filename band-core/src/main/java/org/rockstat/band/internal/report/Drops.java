@@ -6,11 +6,13 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.rockstat.band.internal.metrics.BandMetrics;
 import org.slf4j.Logger;
 
 /**
  * Everything the runtime drops, counted by reason and logged at WARN, one line per reason per
- * interval with the count: nothing is dropped without a trace. Metrics read the counts.
+ * interval with the count: nothing is dropped without a trace. Every drop is also told to the
+ * metrics ({@code band.dropped} by reason), here and nowhere else.
  *
  * <pre>{@code
  * drops.drop("queue-full", "Refused {} from {}: the {} queue is full ({} waiting)", method, WireText.of(from), name, size);
@@ -20,15 +22,23 @@ import org.slf4j.Logger;
 public final class Drops {
     private final RateLimitedLog log;
     private final ConcurrentMap<String, LongAdder> counts = new ConcurrentHashMap<>();
+    private final BandMetrics metrics;
 
     /** Drops logged to {@code log}, one line per reason per {@code interval}. */
     public Drops(Logger log, Duration interval) {
+        this(log, interval, BandMetrics.NOOP);
+    }
+
+    /** Drops logged to {@code log} and counted in {@code metrics}. */
+    public Drops(Logger log, Duration interval, BandMetrics metrics) {
         this.log = new RateLimitedLog(log, interval);
+        this.metrics = metrics;
     }
 
     /** Counts one drop of {@code reason} and logs it (rate-limited). */
     public void drop(String reason, String format, Object... args) {
         counts.computeIfAbsent(reason, r -> new LongAdder()).increment();
+        metrics.dropped(reason);
         log.warn(reason, format, args);
     }
 

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.rockstat.band.internal.json.Json;
+import org.rockstat.band.internal.metrics.BandMetrics;
 import org.rockstat.band.internal.report.RateLimitedLog;
 import org.rockstat.band.internal.rpc.WireMessages;
 import org.rockstat.band.internal.transport.Transport;
@@ -48,11 +49,18 @@ public final class Heartbeat implements AutoCloseable {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong lastSentNanos = new AtomicLong();
     private final RateLimitedLog failures = new RateLimitedLog(log, Duration.ofSeconds(30));
+    private final BandMetrics metrics;
     private ScheduledFuture<?> task;
     private boolean closed;
 
     /** A heartbeat for service {@code name}; nothing is sent until {@link #start()}. */
     public Heartbeat(String name, Transport transport, Duration delay, Duration every) {
+        this(name, transport, delay, every, BandMetrics.NOOP);
+    }
+
+    /** Like {@link #Heartbeat(String, Transport, Duration, Duration)}; {@code metrics} hears the time between beats sent. */
+    public Heartbeat(String name, Transport transport, Duration delay, Duration every, BandMetrics metrics) {
+        this.metrics = metrics;
         this.name = name;
         this.transport = transport;
         this.delay = delay;
@@ -116,7 +124,9 @@ public final class Heartbeat implements AutoCloseable {
                         failures.warn("heartbeat", "Heartbeat to director not sent: {}", error.getMessage());
                     } else {
                         sent.incrementAndGet();
-                        lastSentNanos.set(System.nanoTime());
+                        long now = System.nanoTime();
+                        long before = lastSentNanos.getAndSet(now);
+                        metrics.heartbeatSent(before == 0 ? 0 : now - before);
                     }
                 });
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.rockstat.band.call.CallContext;
 import org.rockstat.band.internal.concurrent.Futures;
 import org.rockstat.band.internal.dispatch.Dispatcher;
@@ -19,6 +20,9 @@ import org.slf4j.LoggerFactory;
  * The connection layer ({@code internal.http.netty}) only moves bytes, keeps answers in order and
  * manages keep-alive; tests call this class directly, without sockets.
  *
+ * <p>{@code GET /__metrics} is Band's, checked before the user's routes: the Prometheus text when
+ * {@code metrics.prometheus} is on, 404 when it is off (never a user's wildcard handler).
+ *
  * <pre>{@code
  * HttpEndpoint endpoint = new HttpEndpoint(dispatcher, HttpRoutes.of(model), new CorsPolicy(List.of("*")));
  * Rendered answer = endpoint.handle(HttpExchange.of("GET", "/hello?name=ann")).join();
@@ -28,18 +32,30 @@ public final class HttpEndpoint {
     /** Methods served; anything else is 405. */
     public static final String ALLOW = "GET, POST, HEAD, OPTIONS";
 
+    /** Where Prometheus scrapes. */
+    public static final String METRICS_PATH = "/__metrics";
+    /** The Prometheus text format's content type. */
+    public static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
     private static final Logger log = LoggerFactory.getLogger(HttpEndpoint.class);
     private static final AtomicLong IDS = new AtomicLong();
 
     private final Dispatcher dispatcher;
     private final HttpRouter router;
     private final CorsPolicy cors;
+    private final Supplier<String> metrics;
 
     /** An endpoint over {@code routes}, calling {@code dispatcher}. */
     public HttpEndpoint(Dispatcher dispatcher, List<HttpRoute> routes, CorsPolicy cors) {
+        this(dispatcher, routes, cors, null);
+    }
+
+    /** Like {@link #HttpEndpoint(Dispatcher, List, CorsPolicy)}; {@code metrics} answers {@code /__metrics} ({@code null}: 404). */
+    public HttpEndpoint(Dispatcher dispatcher, List<HttpRoute> routes, CorsPolicy cors, Supplier<String> metrics) {
         this.dispatcher = dispatcher;
         this.router = new HttpRouter(routes);
         this.cors = cors;
+        this.metrics = metrics;
     }
 
     /**
@@ -61,6 +77,9 @@ public final class HttpEndpoint {
                         ResponseRenderer.error(405, "Method not allowed: " + line)
                                 .withHeader("Allow", ALLOW));
             }
+        }
+        if (METRICS_PATH.equals(path)) {
+            return metrics(request, line);
         }
         Optional<HttpRouter.Match> match;
         ObjectNode params;
@@ -88,6 +107,32 @@ public final class HttpEndpoint {
             call = CompletableFuture.failedFuture(e);
         }
         return call.handle((value, error) -> withCors(request.origin(), render(name, value, error)));
+    }
+
+    /** The Prometheus text, made on a virtual thread: the JVM's gauges are not read on the event loop. */
+    private CompletableFuture<ResponseRenderer.Rendered> metrics(HttpExchange request, String line) {
+        if (metrics == null) {
+            return done(request, ResponseRenderer.error(404, "Not found: " + line));
+        }
+        if (request.method().equals("POST")) {
+            return done(
+                    request,
+                    ResponseRenderer.error(405, "Method not allowed: " + line).withHeader("Allow", "GET, HEAD"));
+        }
+        CompletableFuture<ResponseRenderer.Rendered> answer = new CompletableFuture<>();
+        Thread.ofVirtual().name("band-metrics-scrape").start(() -> {
+            try {
+                answer.complete(new ResponseRenderer.Rendered(
+                        200,
+                        PROMETHEUS_TEXT,
+                        List.of(List.of("Cache-Control", "no-store")),
+                        metrics.get().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            } catch (RuntimeException e) {
+                log.warn("Metrics scrape failed: {}", e.toString());
+                answer.complete(ResponseRenderer.error(500, "Metrics scrape failed"));
+            }
+        });
+        return answer;
     }
 
     /** An answer the connection layer gives by itself (malformed request, body too large), with CORS. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
+import org.rockstat.band.internal.metrics.BandMetrics;
 import org.rockstat.band.internal.registry.JobDef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,7 @@ public final class Lifecycle {
         STOPPED
     }
 
-    private final WorkerRunner workers = new WorkerRunner();
+    private final WorkerRunner workers;
     private final TaskScheduler tasks;
     private List<JobDef> cleanups = List.of();
     private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
@@ -48,7 +49,13 @@ public final class Lifecycle {
      * {@link org.rockstat.band.SteppedClock} is waited on instead of slept on.
      */
     public Lifecycle(Clock clock) {
-        this.tasks = new TaskScheduler(clock);
+        this(clock, BandMetrics.NOOP);
+    }
+
+    /** Like {@link #Lifecycle(Clock)}, telling {@code metrics} every worker and task run. */
+    public Lifecycle(Clock clock, BandMetrics metrics) {
+        this.tasks = new TaskScheduler(clock, metrics);
+        this.workers = new WorkerRunner(metrics);
     }
 
     /** Starts workers and tasks without cleanups. */

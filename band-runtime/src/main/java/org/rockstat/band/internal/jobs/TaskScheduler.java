@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import org.rockstat.band.SteppedClock;
+import org.rockstat.band.internal.metrics.BandMetrics;
 import org.rockstat.band.internal.registry.JobDef;
 import org.rockstat.band.job.Schedule;
 import org.slf4j.Logger;
@@ -30,6 +31,7 @@ final class TaskScheduler {
     private static final Logger log = LoggerFactory.getLogger(TaskScheduler.class);
 
     private final Clock clock;
+    private final BandMetrics metrics;
     private final JobThreads threads = new JobThreads("band-task-");
     private final AtomicLong runs = new AtomicLong();
     private final List<Scheduled> scheduled = new CopyOnWriteArrayList<>();
@@ -37,8 +39,9 @@ final class TaskScheduler {
     /** A started task and the lock that keeps its runs one at a time. */
     private record Scheduled(JobDef task, ReentrantLock running) {}
 
-    TaskScheduler(Clock clock) {
+    TaskScheduler(Clock clock, BandMetrics metrics) {
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     void start(List<JobDef> tasks) {
@@ -105,11 +108,14 @@ final class TaskScheduler {
     /** One run under the task's lock: counted, and logged when it fails; rethrows the failure. */
     private void run(Scheduled entry) throws Throwable {
         entry.running().lockInterruptibly();
+        long started = System.nanoTime();
         try {
             entry.task().job().run();
+            metrics.jobRan("task", entry.task().name(), true, System.nanoTime() - started);
         } catch (Throwable failure) {
             if (!(threads.stopping() && JobFailures.isInterruption(failure))) {
                 JobFailures.log(log, "Task", entry.task().source(), failure);
+                metrics.jobRan("task", entry.task().name(), false, System.nanoTime() - started);
             }
             throw failure;
         } finally {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
+import org.rockstat.band.internal.metrics.BandMetrics;
 import org.rockstat.band.internal.registry.JobDef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +18,11 @@ final class WorkerRunner {
 
     private final JobThreads threads = new JobThreads("band-worker-");
     private final List<Started> started = new CopyOnWriteArrayList<>();
+    private final BandMetrics metrics;
+
+    WorkerRunner(BandMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     /** A started worker: its body began ({@code began}) and ended ({@code ended}, failing with what it threw). */
     record Started(JobDef worker, CompletableFuture<Void> began, CompletableFuture<Void> ended) {}
@@ -32,9 +38,11 @@ final class WorkerRunner {
     private void run(Started entry) {
         JobDef worker = entry.worker();
         entry.began().complete(null);
+        long begun = System.nanoTime();
         try {
             worker.job().run();
             log.debug("Worker {} finished", worker.source());
+            metrics.jobRan("worker", worker.name(), true, System.nanoTime() - begun);
             entry.ended().complete(null);
         } catch (Throwable failure) {
             if (threads.stopping() && JobFailures.isInterruption(failure)) {
@@ -42,6 +50,7 @@ final class WorkerRunner {
                 entry.ended().complete(null);
             } else {
                 JobFailures.log(log, "Worker", worker.source(), failure);
+                metrics.jobRan("worker", worker.name(), false, System.nanoTime() - begun);
                 entry.ended().completeExceptionally(failure);
             }
         }

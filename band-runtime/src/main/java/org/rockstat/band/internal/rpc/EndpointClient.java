@@ -11,6 +11,8 @@ import java.util.concurrent.TimeoutException;
 import org.rockstat.band.call.RpcException;
 import org.rockstat.band.client.RpcClient;
 import org.rockstat.band.internal.concurrent.Futures;
+import org.rockstat.band.internal.metrics.BandMetrics;
+import org.rockstat.band.internal.metrics.Outcome;
 import org.rockstat.band.internal.report.Drops;
 import org.rockstat.band.internal.report.WireText;
 import org.rockstat.band.internal.transport.Transport;
@@ -20,21 +22,24 @@ import org.rockstat.band.internal.transport.Transport;
  * table. A publish that reached nobody (PUBLISH answered 0 subscribers) can never be answered, so
  * such a request fails at once ("no service 'x' is listening") instead of waiting its timeout, a
  * {@code requestAll} completes at once with nothing, and a notification to nobody is counted as a
- * drop ({@code unheard}).
+ * drop ({@code unheard}). Each request's end (result, error, timeout, not sent) is told to the
+ * metrics per target service and method.
  */
 final class EndpointClient implements RpcClient {
     private final String name;
     private final Transport transport;
     private final PendingCalls pending;
     private final Drops drops;
+    private final BandMetrics metrics;
     private final IdGenerator ids = new IdGenerator();
     private volatile boolean closed;
 
-    EndpointClient(String name, Transport transport, PendingCalls pending, Drops drops) {
+    EndpointClient(String name, Transport transport, PendingCalls pending, Drops drops, BandMetrics metrics) {
         this.name = name;
         this.transport = transport;
         this.pending = pending;
         this.drops = drops;
+        this.metrics = metrics;
     }
 
     @Override
@@ -136,6 +141,12 @@ final class EndpointClient implements RpcClient {
 
     /** Registers the call, then publishes it; any failure to send ends the call at once. */
     private void send(PendingCall call, String channel, Object params) {
+        if (metrics.enabled()) {
+            long started = System.nanoTime();
+            call.future()
+                    .whenComplete((value, error) ->
+                            metrics.outgoing(call.service, call.method, Outcome.of(error), System.nanoTime() - started));
+        }
         String label = "Call " + call.service + "." + call.method;
         ObjectNode body;
         try {

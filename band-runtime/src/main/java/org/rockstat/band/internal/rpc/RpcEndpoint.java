@@ -15,6 +15,7 @@ import org.rockstat.band.client.RpcClient;
 import org.rockstat.band.internal.concurrent.Futures;
 import org.rockstat.band.internal.dispatch.Dispatcher;
 import org.rockstat.band.internal.json.Json;
+import org.rockstat.band.internal.metrics.BandMetrics;
 import org.rockstat.band.internal.report.Drops;
 import org.rockstat.band.internal.report.RateLimitedLog;
 import org.rockstat.band.internal.report.WireText;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
 public final class RpcEndpoint implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RpcEndpoint.class);
     private final RateLimitedLog garbage = new RateLimitedLog(log, Duration.ofSeconds(10));
-    private final Drops drops = new Drops(log, Duration.ofSeconds(10));
+    private final Drops drops;
 
     private final String name;
     private final Transport transport;
@@ -63,6 +64,12 @@ public final class RpcEndpoint implements AutoCloseable {
      * nothing is received until {@link #start}.
      */
     public RpcEndpoint(String name, Transport transport, int maxMessageBytes) {
+        this(name, transport, maxMessageBytes, BandMetrics.NOOP);
+    }
+
+    /** Like {@link #RpcEndpoint(String, Transport, int)}, telling {@code metrics} our calls and drops. */
+    public RpcEndpoint(String name, Transport transport, int maxMessageBytes, BandMetrics metrics) {
+        this.drops = new Drops(log, Duration.ofSeconds(10), metrics);
         this.name = name;
         this.transport = transport;
         this.maxMessageBytes = maxMessageBytes;
@@ -70,7 +77,7 @@ public final class RpcEndpoint implements AutoCloseable {
                 1, Thread.ofPlatform().daemon().name("band-rpc-timer").factory());
         this.timer.setRemoveOnCancelPolicy(true);
         this.pending = new PendingCalls(timer);
-        this.client = new EndpointClient(name, transport, pending, drops);
+        this.client = new EndpointClient(name, transport, pending, drops, metrics);
         transport.addListener(new TransportListener() {
             @Override
             public void stateChanged(TransportState from, TransportState to) {

@@ -20,6 +20,7 @@ import org.rockstat.band.internal.http.HttpEndpoint;
 import org.rockstat.band.internal.http.HttpRoutes;
 import org.rockstat.band.internal.http.netty.HttpServer;
 import org.rockstat.band.internal.jobs.Lifecycle;
+import org.rockstat.band.internal.micrometer.ServiceMetrics;
 import org.rockstat.band.internal.problem.Problems;
 import org.rockstat.band.internal.registry.ServiceModel;
 import org.rockstat.band.internal.rpc.Channels;
@@ -62,6 +63,7 @@ public final class ServiceAssembly {
     private HttpServer http;
     private Heartbeat heartbeat;
     private Lifecycle lifecycle;
+    private ServiceMetrics metrics = ServiceMetrics.OFF;
     private CompletableFuture<Void> ready;
     private int httpPort = -1;
     private boolean stopping;
@@ -109,6 +111,7 @@ public final class ServiceAssembly {
         Problems problems = new Problems();
         RuntimeConfig config = RuntimeConfig.read(settings, problems);
         Transports.check(config.redisDsn(), problems);
+        ServiceMetrics.check(config.metrics(), problems);
         ServiceAssembly assembly = new ServiceAssembly(settings, config, clock);
         log.info(
                 "Starting service '{}' (env {}) in {}; config: {}",
@@ -136,6 +139,7 @@ public final class ServiceAssembly {
     private void run(long begin) {
         lock.lock();
         try {
+            metrics = ServiceMetrics.start(config);
             transport = Transports.create(
                     config.redisDsn(),
                     config.name(),
@@ -146,7 +150,7 @@ public final class ServiceAssembly {
                             java.time.Duration.ofSeconds(5),
                             config.rpc().maxInbox()));
             log.info("Transport: {}", transport.description());
-            endpoint = new RpcEndpoint(config.name(), transport, config.rpc().maxMessageBytes());
+            endpoint = new RpcEndpoint(config.name(), transport, config.rpc().maxMessageBytes(), metrics);
             client = endpoint.client();
             // front awaits an aliased enricher's answer from the alias (PROTOCOL §7)
             model.enricher()
@@ -158,13 +162,16 @@ public final class ServiceAssembly {
                             config.rpc().maxInFlight(),
                             config.rpc().maxQueued(),
                             config.rpc().maxAbandoned()),
-                    config.isProduction());
+                    config.isProduction(),
+                    metrics);
+            metrics.watch(dispatcher, transport);
             Set<String> channels = Channels.of(model, config);
             ready = endpoint.start(channels, dispatcher);
             HttpEndpoint httpEndpoint = new HttpEndpoint(
                     dispatcher,
                     HttpRoutes.of(model),
-                    new CorsPolicy(config.http().corsOrigins()));
+                    new CorsPolicy(config.http().corsOrigins()),
+                    metrics.prometheus() ? metrics::scrape : null);
             http = new HttpServer(
                     httpEndpoint,
                     new HttpServer.Limits(
@@ -189,9 +196,10 @@ public final class ServiceAssembly {
                     config.name(),
                     transport,
                     config.rpc().heartbeatDelay(),
-                    config.rpc().heartbeatEvery());
+                    config.rpc().heartbeatEvery(),
+                    metrics);
             heartbeat.start();
-            lifecycle = new Lifecycle(clock);
+            lifecycle = new Lifecycle(clock, metrics);
             lifecycle.start(model.workers(), model.tasks(), model.cleanups());
             log.info(
                     "Service '{}' ready in {} ms: HTTP on {}:{}, {} on channels {}; methods: {}, listeners: {}, workers: {}, tasks: {}",
@@ -285,6 +293,7 @@ public final class ServiceAssembly {
         if (dispatcher != null) {
             dispatcher.close();
         }
+        metrics.close();
         log.info("Service '{}' stopped in {} ms", config.name(), (System.nanoTime() - begin) / 1_000_000);
         stopped.countDown();
     }
