@@ -111,8 +111,8 @@ public final class Dispatcher implements AutoCloseable {
         this(model, limits, production, nanoClock, BandMetrics.NOOP);
     }
 
-    private Dispatcher(
-            ServiceModel model, Limits limits, boolean production, LongSupplier nanoClock, BandMetrics metrics) {
+    /** With the clock and the metrics (tests). */
+    Dispatcher(ServiceModel model, Limits limits, boolean production, LongSupplier nanoClock, BandMetrics metrics) {
         this.nanoClock = nanoClock;
         this.model = model;
         this.production = production;
@@ -269,13 +269,6 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private CompletableFuture<Object> submit(Task task, boolean onCallerThread) {
-        if (measuring) {
-            // the one place every end of a call passes: result, error, refusal, shedding, timeout, abort
-            task.result.whenComplete((value, error) -> task.bulkhead.meter.record(
-                    transport(task.call.context()),
-                    task.shed ? Outcome.SHED : Outcome.of(error),
-                    nanoClock.getAsLong() - task.receivedNanos));
-        }
         switch (task.bulkhead.admit(task)) {
             case RUN -> {
                 if (onCallerThread) {
@@ -304,7 +297,16 @@ public final class Dispatcher implements AutoCloseable {
                 task.result.completeExceptionally(new RpcException(RpcException.OVERLOADED, why));
             }
         }
-        return task.result;
+        // every end of a call passes here (result, error, refusal, shedding, timeout, abort), and is
+        // recorded before the caller sees the answer: a scrape after the answer counts the call
+        return measuring ? task.result.whenComplete((value, error) -> record(task, error)) : task.result;
+    }
+
+    private void record(Task task, Throwable error) {
+        task.bulkhead.meter.record(
+                transport(task.call.context()),
+                task.shed ? Outcome.SHED : Outcome.of(error),
+                nanoClock.getAsLong() - task.receivedNanos);
     }
 
     /** Runs a task counted as running; sheds it first when its caller is already gone. */

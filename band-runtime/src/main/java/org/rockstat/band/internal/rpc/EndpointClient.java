@@ -51,8 +51,18 @@ final class EndpointClient implements RpcClient {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(new RpcException(RpcException.INVALID_PARAMS, e.getMessage()));
         }
+        long started = System.nanoTime();
         send(call, service, params);
-        return call.future();
+        return measured(call, call.future(), started);
+    }
+
+    /** The caller's future, which completes once the call's end is recorded (metrics on). */
+    private <T> CompletableFuture<T> measured(PendingCall call, CompletableFuture<T> future, long started) {
+        if (!metrics.enabled()) {
+            return future;
+        }
+        return future.whenComplete((value, error) ->
+                metrics.outgoing(call.service, call.method, Outcome.of(error), System.nanoTime() - started));
     }
 
     @Override
@@ -135,18 +145,13 @@ final class EndpointClient implements RpcClient {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(new RpcException(RpcException.INVALID_PARAMS, e.getMessage()));
         }
+        long started = System.nanoTime();
         send(call, channel, params);
-        return call.future();
+        return measured(call, call.future(), started);
     }
 
     /** Registers the call, then publishes it; any failure to send ends the call at once. */
     private void send(PendingCall call, String channel, Object params) {
-        if (metrics.enabled()) {
-            long started = System.nanoTime();
-            call.future()
-                    .whenComplete((value, error) ->
-                            metrics.outgoing(call.service, call.method, Outcome.of(error), System.nanoTime() - started));
-        }
         String label = "Call " + call.service + "." + call.method;
         ObjectNode body;
         try {

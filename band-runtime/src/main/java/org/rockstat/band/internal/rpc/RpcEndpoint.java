@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Garbage never stops it: a message that is not JSON, not an object, not JSON-RPC 2.0, too
  * large, or has by-position params is answered with the §2 error when it has an id and a sender
- * to answer, and otherwise dropped with one log line.
+ * to answer, and otherwise dropped with one log line and counted ({@link Drops}: {@code not-json},
+ * {@code not-object}, {@code invalid-request}...).
  *
  * <pre>{@code
  * RpcEndpoint endpoint = new RpcEndpoint("uaparser", transport, 1 << 20);
@@ -153,7 +154,7 @@ public final class RpcEndpoint implements AutoCloseable {
         try {
             handle(channel, text);
         } catch (RuntimeException e) {
-            garbage.warn(
+            drops.drop(
                     "failed", "Dropped a message on channel '{}': {}", WireText.of(channel), WireText.of(e.toString()));
         }
     }
@@ -173,7 +174,7 @@ public final class RpcEndpoint implements AutoCloseable {
         try {
             tree = Json.mapper().readTree(text);
         } catch (Exception e) {
-            garbage.warn(
+            drops.drop(
                     "not-json",
                     "Dropped a message on channel '{}': not valid JSON: {}",
                     WireText.of(channel),
@@ -181,7 +182,7 @@ public final class RpcEndpoint implements AutoCloseable {
             return;
         }
         if (!(tree instanceof ObjectNode object)) {
-            garbage.warn(
+            drops.drop(
                     "not-object",
                     "Dropped a message on channel '{}': not a JSON object: {}",
                     WireText.of(channel),
@@ -191,7 +192,7 @@ public final class RpcEndpoint implements AutoCloseable {
         Envelope message = Envelope.of(object);
         if (message.isResponse()) {
             if (!WireMessages.VERSION.equals(message.jsonrpc())) {
-                garbage.warn(
+                drops.drop(
                         "response-version",
                         "Dropped a response on channel '{}' from {}: \"jsonrpc\" is not \"2.0\"",
                         WireText.of(channel),
@@ -236,7 +237,7 @@ public final class RpcEndpoint implements AutoCloseable {
             return;
         }
         if (message.id() != null && message.from() == null) {
-            garbage.warn(
+            drops.drop(
                     "no-sender",
                     "Dropped request {} on channel '{}': no sender (\"from\") to answer",
                     WireText.of(message.method()),
@@ -329,7 +330,8 @@ public final class RpcEndpoint implements AutoCloseable {
                     WireMessages.error(message.id(), code, why, from(message.method()), message.from()),
                     false);
         } else {
-            garbage.warn("dropped-" + code, "Dropped a message on channel '{}': {}", WireText.of(channel), why);
+            String reason = code == RpcException.INVALID_PARAMS ? "invalid-params" : "invalid-request";
+            drops.drop(reason, "Dropped a message on channel '{}': {}", WireText.of(channel), why);
         }
     }
 
