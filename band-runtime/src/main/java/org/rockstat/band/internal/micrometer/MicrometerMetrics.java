@@ -117,8 +117,13 @@ final class MicrometerMetrics implements ServiceMetrics {
             prometheus.config().meterFilter(histograms());
             children.add(prometheus);
         }
+        StatsdSender sender = null;
         if (metrics.statsd()) {
-            children.add(new StatsdMeterRegistry(statsd(metrics), Clock.SYSTEM));
+            sender = StatsdSender.start(metrics.statsdHost(), metrics.statsdPort(), metrics.statsdInterval());
+            children.add(StatsdMeterRegistry.builder(statsd(metrics))
+                    .clock(Clock.SYSTEM)
+                    .lineSink(sender)
+                    .build());
             log.info(
                     "Metrics: StatsD ({}) to {}:{} over UDP",
                     metrics.statsdFlavor(),
@@ -131,7 +136,11 @@ final class MicrometerMetrics implements ServiceMetrics {
         if (prometheus != null) {
             log.info("Metrics: Prometheus at GET /__metrics");
         }
-        return new MicrometerMetrics(children, prometheus);
+        MicrometerMetrics started = new MicrometerMetrics(children, prometheus);
+        if (sender != null) {
+            started.binders.add(sender); // closed after the registries: their last lines go out
+        }
+        return started;
     }
 
     /** Histogram buckets for Band's timers, for Prometheus only: StatsD's server makes its own. */
@@ -372,16 +381,16 @@ final class MicrometerMetrics implements ServiceMetrics {
 
     @Override
     public void close() {
+        registry.close();
+        for (MeterRegistry child : children) {
+            child.close();
+        }
         for (AutoCloseable binder : binders) {
             try {
                 binder.close();
             } catch (Exception e) {
                 log.debug("Closing a metrics binder: {}", e.toString());
             }
-        }
-        registry.close();
-        for (MeterRegistry child : children) {
-            child.close();
         }
     }
 }
