@@ -361,6 +361,34 @@ public final class BenchMain {
             // raw and Band alternate inside each JMH run (JMH orders band before raw), runs alternate per round
             jmh(round, "10", new String[] {"100B", "10KB", "1MB"}, "band|raw");
             jmh(round, "1000", new String[] {"100B"}, "band|raw");
+            metricsOnOff(round);
+        }
+    }
+
+    /** Band's dispatch with metrics off (the raw column) and on (the band column): what timing every call costs. */
+    private void metricsOnOff(int round) throws Exception {
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include(DispatchBench.class.getName() + "\\.band$")
+                .param("methods", "10")
+                .param("payload", "100B")
+                .param("metrics", "off", "on")
+                .forks(1)
+                .warmupIterations(plan.jmhWarmups)
+                .warmupTime(TimeValue.milliseconds(plan.jmhIterationMs))
+                .measurementIterations(plan.jmhIterations)
+                .measurementTime(TimeValue.milliseconds(plan.jmhIterationMs))
+                .jvmArgsAppend(PEER_JVM_FLAGS.toArray(String[]::new))
+                .verbosity(VerboseMode.SILENT);
+        Figure f = fig("metrics.dispatch.100B", "ns/op", false);
+        f.params.put("note", "raw column = Band with metrics off, band column = metrics.prometheus: true");
+        f.params.put("methods", 10);
+        f.params.put("payload", "100B");
+        for (RunResult result : new Runner(options.build()).run()) {
+            boolean on = result.getParams().getParam("metrics").equals("on");
+            double score = result.getPrimaryResult().getScore();
+            (on ? f.band : f.raw).add(score);
+            System.out.printf(
+                    Locale.ROOT, "  round %d %-24s %-4s %12.0f ns/op%n", round, f.name, on ? "on" : "off", score);
         }
     }
 
@@ -407,6 +435,7 @@ public final class BenchMain {
             "dispatch.100B.m1000",
             "dispatch.10KB",
             "dispatch.1MB",
+            "metrics.dispatch.100B",
             "startup.ready_ms",
             "idle.heap_mb",
             "idle.rss_mb");

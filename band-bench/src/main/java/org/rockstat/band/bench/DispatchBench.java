@@ -49,6 +49,10 @@ public class DispatchBench {
     @Param({"100B"})
     public String payload;
 
+    /** {@code on}: the service runs with {@code metrics.prometheus: true} (every call timed); {@code off}: none. */
+    @Param({"off"})
+    public String metrics;
+
     private final ObjectMapper plain = new ObjectMapper();
     private final AtomicReference<CompletableFuture<String>> reply = new AtomicReference<>();
     private RunningService service;
@@ -70,7 +74,9 @@ public class DispatchBench {
                         "redis_dsn",
                         dsn,
                         "rpc",
-                        Map.of("max_in_flight", 1000))))
+                        Map.of("max_in_flight", 1000),
+                        "metrics",
+                        Map.of("prometheus", metrics.equals("on")))))
                 .service(new EchoOnly());
         for (int i = 1; i < methods; i++) {
             int n = i;

@@ -70,7 +70,8 @@ public final class ConfigDefaults {
                 statsd.put("port", Integer.parseInt(digits));
             } else {
                 problems.add(
-                        EnvVar.STATSD_PORT.name() + " = '" + (digits.length() > 40 ? digits.substring(0, 40) + "..." : digits)
+                        EnvVar.STATSD_PORT.name() + " = '"
+                                + (digits.length() > 40 ? digits.substring(0, 40) + "..." : digits)
                                 + "' is not a port number",
                         Problems.Where.environment(),
                         "give a number from 1 to 65535, e.g. STATSD_PORT=8125, or unset it for 8125");

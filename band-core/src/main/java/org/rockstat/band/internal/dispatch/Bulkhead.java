@@ -31,6 +31,7 @@ final class Bulkhead {
     final int maxAbandoned;
     /** Where this method's calls are recorded ({@link CallMeter#NOOP} with metrics off). */
     final CallMeter meter;
+
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Task> queue = new ArrayDeque<>();
     private final Set<Task> active = ConcurrentHashMap.newKeySet();

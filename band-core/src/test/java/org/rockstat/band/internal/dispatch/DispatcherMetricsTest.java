@@ -23,8 +23,8 @@ import org.rockstat.band.config.Settings;
 import org.rockstat.band.internal.json.Json;
 import org.rockstat.band.internal.metrics.BandMetrics;
 import org.rockstat.band.internal.metrics.CallMeter;
-import org.rockstat.band.method.Role;
 import org.rockstat.band.internal.registry.ServiceModel;
+import org.rockstat.band.method.Role;
 
 /** Every way a call ends reaches the metrics once, with its method, role, transport and outcome. */
 class DispatcherMetricsTest {
@@ -47,9 +47,9 @@ class DispatcherMetricsTest {
 
         @Override
         public CallMeter calls(String method, Role role) {
-            return (transport, outcome, nanos) ->
-                    recorded.add(method + " " + (role == null ? "-" : role.name().toLowerCase(java.util.Locale.ROOT)) + " " + transport + " " + outcome.tag() + " "
-                            + nanos);
+            return (transport, outcome, nanos) -> recorded.add(
+                    method + " " + (role == null ? "-" : role.name().toLowerCase(java.util.Locale.ROOT)) + " "
+                            + transport + " " + outcome.tag() + " " + nanos);
         }
 
         @Override

@@ -68,6 +68,7 @@ final class MicrometerMetrics implements ServiceMetrics {
         Duration.ofSeconds(5),
         Duration.ofSeconds(10)
     };
+
     private static final Outcome[] OUTCOMES = Outcome.values();
 
     private final MeterRegistry registry;
@@ -250,10 +251,12 @@ final class MicrometerMetrics implements ServiceMetrics {
     public void dropped(String reason) {
         Counter counter = drops.get(reason);
         if (counter == null) {
-            counter = drops.computeIfAbsent(reason, r -> Counter.builder("band.dropped")
-                    .description("Messages and calls dropped or refused, by reason")
-                    .tag("reason", r)
-                    .register(registry));
+            counter = drops.computeIfAbsent(
+                    reason,
+                    r -> Counter.builder("band.dropped")
+                            .description("Messages and calls dropped or refused, by reason")
+                            .tag("reason", r)
+                            .register(registry));
         }
         counter.increment();
     }
@@ -345,17 +348,23 @@ final class MicrometerMetrics implements ServiceMetrics {
             }
         });
         FunctionCounter.builder(
-                        "band.transport.watchdog.failures", transport, t -> t.stats().deafSessions())
+                        "band.transport.watchdog.failures",
+                        transport,
+                        t -> t.stats().deafSessions())
                 .description("Subscriptions the watchdog found deaf (its canary did not come back)")
                 .tags(tags)
                 .register(registry);
         FunctionCounter.builder(
-                        "band.transport.sessions.ended", transport, t -> t.stats().sessionsEnded())
+                        "band.transport.sessions.ended",
+                        transport,
+                        t -> t.stats().sessionsEnded())
                 .description("Connections lost or torn down")
                 .tags(tags)
                 .register(registry);
         FunctionCounter.builder(
-                        "band.transport.publish.failures", transport, t -> t.stats().publishFailures())
+                        "band.transport.publish.failures",
+                        transport,
+                        t -> t.stats().publishFailures())
                 .description("Messages that could not be published")
                 .tags(tags)
                 .register(registry);

@@ -56,7 +56,9 @@ public interface ServiceMetrics extends BandMetrics, AutoCloseable {
         }
         if (config.statsd()) {
             needed.add(new String[] {
-                "metrics.statsd.host", "io.micrometer.statsd.StatsdMeterRegistry", "io.micrometer:micrometer-registry-statsd"
+                "metrics.statsd.host",
+                "io.micrometer.statsd.StatsdMeterRegistry",
+                "io.micrometer:micrometer-registry-statsd"
             });
         }
         for (String[] need : needed) {

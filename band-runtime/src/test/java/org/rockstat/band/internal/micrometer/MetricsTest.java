@@ -106,11 +106,16 @@ class MetricsTest {
 
     private static RunningService start(Service service, String dsn, Map<String, Object> metrics) {
         return Band.create(Settings.of(Map.of(
-                        "name", "metrics-svc",
-                        "listen", "127.0.0.1:0",
-                        "redis_dsn", dsn,
-                        "rpc", Map.of("max_in_flight", 1, "max_queued", 0),
-                        "metrics", metrics)))
+                        "name",
+                        "metrics-svc",
+                        "listen",
+                        "127.0.0.1:0",
+                        "redis_dsn",
+                        dsn,
+                        "rpc",
+                        Map.of("max_in_flight", 1, "max_queued", 0),
+                        "metrics",
+                        metrics)))
                 .service(service)
                 .start();
     }
@@ -132,12 +137,18 @@ class MetricsTest {
 
     private static Map<String, String> call(String method, String transport, String outcome) {
         return Map.of(
-                "method", method,
-                "role", "handler",
-                "transport", transport,
-                "outcome", outcome,
-                "service", "metrics-svc",
-                "env", "development");
+                "method",
+                method,
+                "role",
+                "handler",
+                "transport",
+                transport,
+                "outcome",
+                outcome,
+                "service",
+                "metrics-svc",
+                "env",
+                "development");
     }
 
     @Test
@@ -172,7 +183,8 @@ class MetricsTest {
             assertThat(held.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
 
             band.runTask("yearly").toCompletableFuture().get(10, TimeUnit.SECONDS);
-            assertThatThrownBy(() -> band.runTask("yearly").toCompletableFuture().get(10, TimeUnit.SECONDS))
+            assertThatThrownBy(
+                            () -> band.runTask("yearly").toCompletableFuture().get(10, TimeUnit.SECONDS))
                     .hasRootCauseMessage("second run fails");
 
             PrometheusScrape after = scrape(band);
@@ -211,8 +223,7 @@ class MetricsTest {
                     .isEqualTo(1.0);
             assertThat(after.value("band_job_runs_seconds_count", with(yearly, "outcome", "error")))
                     .isEqualTo(1.0);
-            assertThat(after.value("band_job_last_success_seconds", yearly))
-                    .isGreaterThan(1.7e9);
+            assertThat(after.value("band_job_last_success_seconds", yearly)).isGreaterThan(1.7e9);
             assertThat(after.value("band_transport_connected", Map.of("transport", "memory")))
                     .isEqualTo(1.0);
             assertThat(after.samples()).anyMatch(s -> s.name().equals("jvm_memory_used_bytes"));
@@ -221,9 +232,10 @@ class MetricsTest {
             // garbage on the service's channel is dropped and counted, on its own thread: poll
             caller.publish("metrics-svc", "{not json");
             await().atMost(Duration.ofSeconds(10))
-                    .until(() -> scrape(band).find("band_dropped_total", Map.of("reason", "not-json"))
-                            .map(PrometheusScrape.Sample::value)
-                            .orElse(0.0)
+                    .until(() -> scrape(band)
+                                    .find("band_dropped_total", Map.of("reason", "not-json"))
+                                    .map(PrometheusScrape.Sample::value)
+                                    .orElse(0.0)
                             == 1.0);
         }
     }
@@ -253,9 +265,7 @@ class MetricsTest {
             try (RunningService band = start(
                     new Service(),
                     "",
-                    Map.of(
-                            "statsd",
-                            Map.of("host", "127.0.0.1", "port", statsd.getLocalPort(), "interval_ms", 100)))) {
+                    Map.of("statsd", Map.of("host", "127.0.0.1", "port", statsd.getLocalPort(), "interval_ms", 100)))) {
                 assertThat(get(band, "/ok").statusCode()).isEqualTo(200);
                 assertThat(get(band, "/__metrics").statusCode()).isEqualTo(404); // StatsD only
                 List<String> seen = new ArrayList<>();
@@ -269,7 +279,8 @@ class MetricsTest {
                     }
                 }
                 assertThat(timing).as("a band.calls line among %s", seen).isNotNull();
-                Matcher m = Pattern.compile("band\\.calls:([0-9.]+)\\|ms\\|#(.*)").matcher(timing);
+                Matcher m =
+                        Pattern.compile("band\\.calls:([0-9.]+)\\|ms\\|#(.*)").matcher(timing);
                 assertThat(m.matches()).as(timing).isTrue();
                 assertThat(Double.parseDouble(m.group(1))).isPositive();
                 assertThat(Set.of(m.group(2).split(",")))
@@ -280,7 +291,8 @@ class MetricsTest {
                                 "role:handler",
                                 "service:metrics-svc",
                                 "transport:http"));
-                assertThat(seen).allSatisfy(line -> assertThat(line).matches("[a-z0-9_.]+:-?[0-9.eE+-]+\\|(c|g|ms)\\|#.+"));
+                assertThat(seen)
+                        .allSatisfy(line -> assertThat(line).matches("[a-z0-9_.]+:-?[0-9.eE+-]+\\|(c|g|ms)\\|#.+"));
             } finally {
                 reader.interrupt();
             }
@@ -296,7 +308,8 @@ class MetricsTest {
             } catch (java.io.IOException e) {
                 return; // closed
             }
-            for (String line : new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8).split("\n")) {
+            for (String line :
+                    new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8).split("\n")) {
                 lines.add(line);
             }
         }
@@ -306,7 +319,10 @@ class MetricsTest {
     void aStatsdFlavourThatDoesNotExistIsAStartUpProblem() {
         assertThatThrownBy(() -> start(new Service(), "", Map.of("statsd", Map.of("host", "x", "flavor", "graphite"))))
                 .isInstanceOf(ConfigurationException.class)
-                .satisfies(e -> assertThat(((ConfigurationException) e).problems()).containsExactly("Setting 'metrics.statsd.flavor' = \"graphite\" is not a StatsD flavour in config.yaml:"
-                        + " give one of datadog, etsy, telegraf, sysdig, e.g. 'flavor: datadog' under 'metrics.statsd'"));
+                .satisfies(
+                        e -> assertThat(((ConfigurationException) e).problems())
+                                .containsExactly(
+                                        "Setting 'metrics.statsd.flavor' = \"graphite\" is not a StatsD flavour in config.yaml:"
+                                                + " give one of datadog, etsy, telegraf, sysdig, e.g. 'flavor: datadog' under 'metrics.statsd'"));
     }
 }

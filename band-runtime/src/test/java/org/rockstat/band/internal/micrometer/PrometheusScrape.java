@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
  * test. No Prometheus library parses text in Java, so this is the test's own, kept small.
  */
 record PrometheusScrape(List<Sample> samples, Map<String, String> types) {
-    private static final Pattern SAMPLE = Pattern.compile(
-            "([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)\\})? (-?[0-9.eE+-]+|NaN|[+-]Inf)(?: -?\\d+)?");
+    private static final Pattern SAMPLE =
+            Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)\\})? (-?[0-9.eE+-]+|NaN|[+-]Inf)(?: -?\\d+)?");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"(,|$)");
     private static final Pattern TYPE =
             Pattern.compile("# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)");
@@ -59,7 +59,9 @@ record PrometheusScrape(List<Sample> samples, Map<String, String> types) {
             if (!m.find(at) || m.start() != at) {
                 throw new AssertionError("bad labels in: " + line);
             }
-            labels.put(m.group(1), m.group(2).replace("\\\"", "\"").replace("\\n", "\n").replace("\\\\", "\\"));
+            labels.put(
+                    m.group(1),
+                    m.group(2).replace("\\\"", "\"").replace("\\n", "\n").replace("\\\\", "\\"));
             at = m.end();
         }
         return labels;
@@ -76,8 +78,7 @@ record PrometheusScrape(List<Sample> samples, Map<String, String> types) {
     /** The one sample of {@code name} whose labels include {@code labels}. */
     Optional<Sample> find(String name, Map<String, String> labels) {
         List<Sample> found = samples.stream()
-                .filter(s -> s.name().equals(name)
-                        && s.labels().entrySet().containsAll(labels.entrySet()))
+                .filter(s -> s.name().equals(name) && s.labels().entrySet().containsAll(labels.entrySet()))
                 .toList();
         if (found.size() > 1) {
             throw new AssertionError("more than one " + name + " with " + labels + ": " + found);
