@@ -365,13 +365,10 @@ public final class BenchMain {
         }
     }
 
-    /** Band's dispatch with metrics off (the raw column) and on (the band column): what timing every call costs. */
-    private void metricsOnOff(int round) throws Exception {
-        ChainedOptionsBuilder options = new OptionsBuilder()
-                .include(DispatchBench.class.getName() + "\\.band$")
-                .param("methods", "10")
-                .param("payload", "100B")
-                .param("metrics", "off", "on")
+    /** One fork of {@link DispatchBench}'s {@code benchmarks} (a regex of method names), with the plan's iterations. */
+    private ChainedOptionsBuilder jmhOptions(String benchmarks) {
+        return new OptionsBuilder()
+                .include(DispatchBench.class.getName() + "\\." + benchmarks + "$")
                 .forks(1)
                 .warmupIterations(plan.jmhWarmups)
                 .warmupTime(TimeValue.milliseconds(plan.jmhIterationMs))
@@ -379,6 +376,14 @@ public final class BenchMain {
                 .measurementTime(TimeValue.milliseconds(plan.jmhIterationMs))
                 .jvmArgsAppend(PEER_JVM_FLAGS.toArray(String[]::new))
                 .verbosity(VerboseMode.SILENT);
+    }
+
+    /** Band's dispatch with metrics off (the raw column) and on (the band column): what timing every call costs. */
+    private void metricsOnOff(int round) throws Exception {
+        ChainedOptionsBuilder options = jmhOptions("band")
+                .param("methods", "10")
+                .param("payload", "100B")
+                .param("metrics", "off", "on");
         Figure f = fig("metrics.dispatch.100B", "ns/op", false);
         f.params.put("note", "raw column = Band with metrics off, band column = metrics.prometheus: true");
         f.params.put("methods", 10);
@@ -393,17 +398,8 @@ public final class BenchMain {
     }
 
     private void jmh(int round, String methods, String[] payloads, String benchmarks) throws Exception {
-        ChainedOptionsBuilder options = new OptionsBuilder()
-                .include(DispatchBench.class.getName() + "\\.(" + benchmarks + ")$")
-                .param("methods", methods)
-                .param("payload", payloads)
-                .forks(1)
-                .warmupIterations(plan.jmhWarmups)
-                .warmupTime(TimeValue.milliseconds(plan.jmhIterationMs))
-                .measurementIterations(plan.jmhIterations)
-                .measurementTime(TimeValue.milliseconds(plan.jmhIterationMs))
-                .jvmArgsAppend(PEER_JVM_FLAGS.toArray(String[]::new))
-                .verbosity(VerboseMode.SILENT);
+        ChainedOptionsBuilder options =
+                jmhOptions("(" + benchmarks + ")").param("methods", methods).param("payload", payloads);
         for (RunResult result : new Runner(options.build()).run()) {
             String bench = result.getParams().getBenchmark();
             String payload = result.getParams().getParam("payload");

@@ -23,7 +23,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.statsd.StatsdConfig;
 import io.micrometer.statsd.StatsdFlavor;
 import io.micrometer.statsd.StatsdMeterRegistry;
-import io.micrometer.statsd.StatsdProtocol;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,8 +75,7 @@ final class MicrometerMetrics implements ServiceMetrics {
     private final List<MeterRegistry> children;
     private final List<AutoCloseable> binders = new ArrayList<>();
     private final ConcurrentMap<String, Counter> drops = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, ConcurrentMap<String, AtomicReferenceArray<Timer>>> outgoing =
-            new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, ConcurrentMap<String, ByOutcome>> outgoing = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, JobMeters> jobs = new ConcurrentHashMap<>();
     private final Timer heartbeatInterval;
     private final AtomicLong lastHeartbeatNanos = new AtomicLong();
@@ -164,6 +162,7 @@ final class MicrometerMetrics implements ServiceMetrics {
         };
     }
 
+    /** The registry's settings; where lines go is {@link StatsdSender}'s business, not the registry's. */
     private static StatsdConfig statsd(RuntimeConfig.Metrics metrics) {
         StatsdFlavor flavor = StatsdFlavor.valueOf(metrics.statsdFlavor().toUpperCase(Locale.ROOT));
         return new StatsdConfig() {
@@ -175,21 +174,6 @@ final class MicrometerMetrics implements ServiceMetrics {
             @Override
             public StatsdFlavor flavor() {
                 return flavor;
-            }
-
-            @Override
-            public String host() {
-                return metrics.statsdHost();
-            }
-
-            @Override
-            public int port() {
-                return metrics.statsdPort();
-            }
-
-            @Override
-            public StatsdProtocol protocol() {
-                return StatsdProtocol.UDP;
             }
 
             @Override
@@ -218,10 +202,40 @@ final class MicrometerMetrics implements ServiceMetrics {
         return role.name().toLowerCase(Locale.ROOT);
     }
 
-    /** One method's call timers, by transport and outcome, made when first needed. */
+    /** Timers that differ only by outcome, each registered when first needed. */
+    private final class ByOutcome {
+        private final String name;
+        private final String description;
+        private final Tags tags;
+        private final AtomicReferenceArray<Timer> timers = new AtomicReferenceArray<>(OUTCOMES.length);
+
+        ByOutcome(String name, String description, Tags tags) {
+            this.name = name;
+            this.description = description;
+            this.tags = tags;
+        }
+
+        // the array is indexed by outcome in this process only, never stored or sent
+        @SuppressWarnings("EnumOrdinal")
+        void record(Outcome outcome, long nanos) {
+            Timer timer = timers.get(outcome.ordinal());
+            if (timer == null) {
+                // two threads may both register: the registry answers the same timer to both
+                timer = Timer.builder(name)
+                        .description(description)
+                        .tags(tags)
+                        .tag("outcome", outcome.tag())
+                        .register(registry);
+                timers.set(outcome.ordinal(), timer);
+            }
+            timer.record(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** One method's call timers, by transport and outcome. */
     private final class MethodMeter implements CallMeter {
         private final Tags tags;
-        private final ConcurrentMap<String, AtomicReferenceArray<Timer>> byTransport = new ConcurrentHashMap<>();
+        private final ConcurrentMap<String, ByOutcome> byTransport = new ConcurrentHashMap<>();
 
         MethodMeter(Tags tags) {
             this.tags = tags;
@@ -229,21 +243,16 @@ final class MicrometerMetrics implements ServiceMetrics {
 
         @Override
         public void record(String transport, Outcome outcome, long nanos) {
-            AtomicReferenceArray<Timer> timers = byTransport.get(transport);
+            ByOutcome timers = byTransport.get(transport);
             if (timers == null) {
-                timers = byTransport.computeIfAbsent(transport, t -> new AtomicReferenceArray<>(OUTCOMES.length));
+                timers = byTransport.computeIfAbsent(
+                        transport,
+                        t -> new ByOutcome(
+                                "band.calls",
+                                "Calls to the service's methods over HTTP and RPC, from arrival to answer",
+                                tags.and("transport", t)));
             }
-            Timer timer = timers.get(outcome.ordinal());
-            if (timer == null) {
-                // two threads may both register: the registry answers the same timer to both
-                timer = Timer.builder("band.calls")
-                        .description("Calls to the service's methods over HTTP and RPC, from arrival to answer")
-                        .tags(tags)
-                        .tags("transport", transport, "outcome", outcome.tag())
-                        .register(registry);
-                timers.set(outcome.ordinal(), timer);
-            }
-            timer.record(nanos, TimeUnit.NANOSECONDS);
+            timers.record(outcome, nanos);
         }
     }
 
@@ -263,17 +272,14 @@ final class MicrometerMetrics implements ServiceMetrics {
 
     @Override
     public void outgoing(String service, String method, Outcome outcome, long nanos) {
-        AtomicReferenceArray<Timer> timers = outgoing.computeIfAbsent(service, s -> new ConcurrentHashMap<>())
-                .computeIfAbsent(method, m -> new AtomicReferenceArray<>(OUTCOMES.length));
-        Timer timer = timers.get(outcome.ordinal());
-        if (timer == null) {
-            timer = Timer.builder("band.client.calls")
-                    .description("Our own calls to other services (RpcClient), until answer, error or timeout")
-                    .tags("target", service, "method", method, "outcome", outcome.tag())
-                    .register(registry);
-            timers.set(outcome.ordinal(), timer);
-        }
-        timer.record(nanos, TimeUnit.NANOSECONDS);
+        outgoing.computeIfAbsent(service, s -> new ConcurrentHashMap<>())
+                .computeIfAbsent(
+                        method,
+                        m -> new ByOutcome(
+                                "band.client.calls",
+                                "Our own calls to other services (RpcClient), until answer, error or timeout",
+                                Tags.of("target", service, "method", m)))
+                .record(outcome, nanos);
     }
 
     @Override
