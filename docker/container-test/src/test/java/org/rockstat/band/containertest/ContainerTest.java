@@ -267,7 +267,7 @@ class ContainerTest {
             }
             assertThat(Files.getPosixFilePermissions(workdir.resolve("start_dev")))
                     .contains(PosixFilePermission.OWNER_EXECUTE);
-            run(name, container, config, folder);
+            run(name, container, config);
             // what mmgeo-style services do at start: write data into the working directory, as band
             Shell.ok(
                     Duration.ofSeconds(30),
@@ -284,8 +284,7 @@ class ContainerTest {
         }
     }
 
-    private void run(String name, Podman.Mounted container, JsonNode config, Path folder)
-            throws IOException, InterruptedException {
+    private void run(String name, Podman.Mounted container, JsonNode config) throws IOException, InterruptedException {
         int port = RedisServerExtension.freePort();
         Map<String, String> directorEnv = new LinkedHashMap<>();
         directorEnv.put("HOSTNAME", name);
@@ -313,7 +312,7 @@ class ContainerTest {
                 try (HttpProbe http = new HttpProbe(URI.create("http://127.0.0.1:" + port))) {
                     assertThat(http.get("/__status").status()).isEqualTo(200);
                     if (name.equals("uaparser")) {
-                        load(port, service, cap);
+                        load(port, service);
                         assertThat(http.get("/__status").status()).isEqualTo(200);
                     }
                 }
@@ -338,7 +337,7 @@ class ContainerTest {
     }
 
     /** wrk against uaparser's enricher with ever new user agents (a cache that churns), under the cap. */
-    private void load(int port, ServiceRun service, MemoryCgroup cap) throws IOException {
+    private void load(int port, ServiceRun service) throws IOException {
         Path script = logs.resolve("uaparser-load.lua");
         Files.writeString(script, """
                 counter = 0
