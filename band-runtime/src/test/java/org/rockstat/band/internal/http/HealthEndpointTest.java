@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -23,6 +27,7 @@ import org.rockstat.band.config.Settings;
 import org.rockstat.band.fixtures.HttpProbe;
 import org.rockstat.band.fixtures.LogCapture;
 import org.rockstat.band.fixtures.RedisServerExtension;
+import org.rockstat.band.internal.json.Json;
 import org.rockstat.band.internal.runtime.ServiceAssembly;
 
 /**
@@ -189,6 +194,40 @@ class HealthEndpointTest {
         assertThat(service.health().ready().body().toString())
                 .isEqualTo("{status=not ready, checks={http=down: not accepting connections,"
                         + " transport=down: closed, draining=true}}");
+    }
+
+    /** The runtime image's HEALTHCHECK command, as Docker runs it (exec form: no shell of Docker's). */
+    static List<String> imageHealthcheck() throws java.io.IOException {
+        Path dockerfile = Path.of("").toAbsolutePath().getParent().resolve("docker/base/Dockerfile");
+        Matcher m = Pattern.compile("(?m)^HEALTHCHECK [^\\n]*\\\\\\n\\s*CMD (\\[.*])$")
+                .matcher(Files.readString(dockerfile));
+        assertThat(m.find()).as("HEALTHCHECK ... CMD [...] in " + dockerfile).isTrue();
+        return List.of(Json.mapper().readValue(m.group(1), String[].class));
+    }
+
+    private static int probe(List<String> command, int port) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("PORT", Integer.toString(port));
+        Process process = builder.start();
+        process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("probe ended").isTrue();
+        return process.exitValue();
+    }
+
+    @Test
+    void theImagesHealthcheckFollowsReadiness() throws Exception {
+        List<String> command = imageHealthcheck();
+        assertThat(command.subList(0, 2)).as("bash's /dev/tcp, no curl in the image").containsExactly("bash", "-c");
+        assertThat(command.get(2)).contains("/__health/ready").doesNotContain("curl", "wget");
+        start("probed");
+        int port = service.httpPort();
+        assertThat(probe(command, port)).isZero();
+        redis.kill();
+        await().atMost(Duration.ofSeconds(10)).until(() -> probe(command, port) == 1);
+        redis.start();
+        await().atMost(Duration.ofSeconds(15)).until(() -> probe(command, port) == 0);
+        service.stop();
+        assertThat(probe(command, port)).as("nothing listens any more").isEqualTo(1);
     }
 
     @Test
