@@ -145,6 +145,9 @@ class HealthEndpointTest {
         // the reason of the failed attempts shows once one has failed
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> ready().body().contains("\"transport\":\"down: reconnecting to Redis ("));
+        assertThat(ready().body())
+                .isEqualTo("{\"status\":\"not ready\",\"checks\":{\"http\":\"up\","
+                        + "\"transport\":\"down: reconnecting to Redis (Connection refused)\",\"draining\":false}}");
 
         redis.start();
         await().atMost(Duration.ofSeconds(15)).until(() -> ready().status() == 200);
