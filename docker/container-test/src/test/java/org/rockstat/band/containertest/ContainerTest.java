@@ -272,25 +272,28 @@ class ContainerTest {
             }
             assertThat(Files.getPosixFilePermissions(workdir.resolve("start_dev")))
                     .contains(PosixFilePermission.OWNER_EXECUTE);
-            run(name, container, config, folder);
+            run(name, container, config);
             // what mmgeo-style services do at start: write data into the working directory, as band
-            Shell.ok(
-                    Duration.ofSeconds(30),
+            asBand(
+                    container,
                     logs.resolve(name + "-write.log"),
-                    List.of(
-                            "/usr/sbin/chroot",
-                            "--userspec=10001:10001",
-                            container.root().toString(),
-                            "/bin/sh",
-                            "-c",
-                            "cd /srv/" + name + " && mkdir -p data && echo downloaded > data/file && cat data/file"));
+                    "/bin/sh",
+                    "-c",
+                    "cd /srv/" + name + " && mkdir -p data && echo downloaded > data/file && cat data/file");
         } finally {
             podman.remove(container);
         }
     }
 
-    private void run(String name, Podman.Mounted container, JsonNode config, Path folder)
-            throws IOException, InterruptedException {
+    /** Runs {@code command} in the container's root file system as the user band; fails unless it exits 0. */
+    private static String asBand(Podman.Mounted container, Path log, String... command) {
+        List<String> all = new ArrayList<>(List.of(
+                "/usr/sbin/chroot", "--userspec=10001:10001", container.root().toString()));
+        all.addAll(List.of(command));
+        return Shell.ok(Duration.ofSeconds(30), log, all);
+    }
+
+    private void run(String name, Podman.Mounted container, JsonNode config) throws IOException, InterruptedException {
         int port = RedisServerExtension.freePort();
         Map<String, String> directorEnv = new LinkedHashMap<>();
         directorEnv.put("HOSTNAME", name);
@@ -321,20 +324,16 @@ class ContainerTest {
                             .isEqualTo("{\"status\":\"ready\",\"checks\":{\"http\":\"up\",\"transport\":\"up\","
                                     + "\"draining\":false}}");
                     // the image's HEALTHCHECK command, run inside the container as Docker would
-                    Shell.ok(
-                            Duration.ofSeconds(10),
+                    asBand(
+                            container,
                             logs.resolve(name + "-healthcheck.log"),
-                            List.of(
-                                    "/usr/sbin/chroot",
-                                    "--userspec=10001:10001",
-                                    container.root().toString(),
-                                    "/usr/bin/env",
-                                    "PORT=" + port,
-                                    "bash",
-                                    "-c",
-                                    HEALTHCHECK));
+                            "/usr/bin/env",
+                            "PORT=" + port,
+                            "bash",
+                            "-c",
+                            HEALTHCHECK);
                     if (name.equals("uaparser")) {
-                        load(port, service, cap);
+                        load(port, service);
                         assertThat(http.get("/__status").status()).isEqualTo(200);
                     }
                 }
@@ -359,7 +358,7 @@ class ContainerTest {
     }
 
     /** wrk against uaparser's enricher with ever new user agents (a cache that churns), under the cap. */
-    private void load(int port, ServiceRun service, MemoryCgroup cap) throws IOException {
+    private void load(int port, ServiceRun service) throws IOException {
         Path script = logs.resolve("uaparser-load.lua");
         Files.writeString(script, """
                 counter = 0
