@@ -161,8 +161,9 @@ class HealthEndpointTest {
         redis.pause(); // SIGSTOP: sockets stay open, nothing answers; only the canary can tell
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> ready().status() == 503);
-            assertThat(ready().body()).startsWith("{\"status\":\"not ready\",\"checks\":{\"http\":\"up\","
-                    + "\"transport\":\"down: reconnecting to Redis");
+            assertThat(ready().body())
+                    .startsWith("{\"status\":\"not ready\",\"checks\":{\"http\":\"up\","
+                            + "\"transport\":\"down: reconnecting to Redis");
         } finally {
             redis.unpause();
         }
@@ -220,7 +221,9 @@ class HealthEndpointTest {
     @Test
     void theImagesHealthcheckFollowsReadiness() throws Exception {
         List<String> command = imageHealthcheck();
-        assertThat(command.subList(0, 2)).as("bash's /dev/tcp, no curl in the image").containsExactly("bash", "-c");
+        assertThat(command.subList(0, 2))
+                .as("bash's /dev/tcp, no curl in the image")
+                .containsExactly("bash", "-c");
         assertThat(command.get(2)).contains("/__health/ready").doesNotContain("curl", "wget");
         start("probed");
         int port = service.httpPort();
@@ -246,8 +249,8 @@ class HealthEndpointTest {
             http = HttpProbe.local(service.httpPort());
             String waiting = log.awaitMessage("waiting for", Duration.ofSeconds(5));
             assertThat(waiting)
-                    .isEqualTo("Service 'late': HTTP on 127.0.0.1:" + service.httpPort()
-                            + "; waiting for Redis (redis " + redis.dsn() + ") before it is ready");
+                    .isEqualTo("Service 'late': HTTP on 127.0.0.1:" + service.httpPort() + "; waiting for Redis (redis "
+                            + redis.dsn() + ") before it is ready");
             assertThat(log.count("ready in")).isZero();
             assertThat(ready().status()).isEqualTo(503);
             assertThat(ready().body()).contains("\"transport\":\"down: connecting to Redis");

@@ -38,10 +38,14 @@ class HttpRouterTest {
         assertThat(method.apply("/metrics")).isEqualTo("*");
         assertThat(method.apply("/x/y")).isEqualTo("pair");
         assertThat(method.apply("/__metrics")).isNull();
-        assertThat(method.apply("/%5F%5Fmetrics")).as("decoded before the check").isNull();
+        assertThat(method.apply("/%5F%5Fmetrics"))
+                .as("decoded before the check")
+                .isNull();
         assertThat(method.apply("/__health/ready")).isNull();
         assertThat(method.apply("/__status/")).isEqualTo("__status");
-        assertThat(method.apply("/x/__y")).as("only the first segment is Band's").isEqualTo("pair");
+        assertThat(method.apply("/x/__y"))
+                .as("only the first segment is Band's")
+                .isEqualTo("pair");
     }
 
     @Test
