@@ -67,7 +67,7 @@ public final class Health {
      * @param draining  true while the service is stopping
      */
     public record Report(boolean ready, String http, String transport, boolean draining) {
-        /** The body of {@value #READY}: {@code {"status":"ready"|"not ready","checks":{...}}}. */
+        /** The body of {@value Health#READY}: {@code {"status":"ready"|"not ready","checks":{...}}}. */
         public Map<String, Object> body() {
             Map<String, Object> checks = new LinkedHashMap<>();
             checks.put("http", http);
