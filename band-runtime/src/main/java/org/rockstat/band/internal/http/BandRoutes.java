@@ -43,11 +43,12 @@ public final class BandRoutes {
     }
 
     /**
-     * True for a path Band owns: its first segment starts with {@code __} (the same rule as method
-     * names, so {@code /__status} and {@code /__health/ready} are Band's, {@code /a/__b} is not).
+     * True when a path whose first (decoded) segment is {@code segment} is Band's: it starts with
+     * {@code __}, the same rule as method names, so {@code /__status} and {@code /__health/ready}
+     * are Band's, {@code /a/__b} is not.
      */
-    public static boolean isReserved(String path) {
-        return path.startsWith("/__");
+    public static boolean isReserved(String segment) {
+        return segment.startsWith("__");
     }
 
     /** The handler of {@code path} (decoded, no query string), if Band serves it. */
@@ -72,7 +73,7 @@ public final class BandRoutes {
          * on the connection's event loop: it must answer in microseconds, without blocking.
          */
         public Builder get(String path, Function<HttpExchange, ResponseRenderer.Rendered> handler) {
-            if (!isReserved(path)) {
+            if (!path.startsWith("/") || !isReserved(path.substring(1))) {
                 throw new IllegalArgumentException("Band's own routes start with /__: " + path);
             }
             if (routes.putIfAbsent(path, handler) != null) {

@@ -59,7 +59,7 @@ public final class HttpRouter {
         if (route != null) {
             return Optional.of(new Match(route, Map.of()));
         }
-        if (!segments.isEmpty() && BandRoutes.isReserved("/" + segments.get(0))) {
+        if (!segments.isEmpty() && BandRoutes.isReserved(segments.get(0))) {
             // Band's: only its system methods (exact paths) answer here, never a template or the wildcard
             return Optional.empty();
         }
