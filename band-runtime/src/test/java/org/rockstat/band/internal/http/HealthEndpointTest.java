@@ -24,6 +24,7 @@ import org.rockstat.band.annotation.Expose;
 import org.rockstat.band.annotation.Handler;
 import org.rockstat.band.call.Params;
 import org.rockstat.band.config.Settings;
+import org.rockstat.band.fixtures.Figures;
 import org.rockstat.band.fixtures.HttpProbe;
 import org.rockstat.band.fixtures.LogCapture;
 import org.rockstat.band.fixtures.RedisServerExtension;
@@ -131,12 +132,14 @@ class HealthEndpointTest {
         start("flipping");
         assertThat(ready().body()).isEqualTo(READY);
 
+        long killed = System.nanoTime();
         redis.kill();
         AtomicReference<HttpProbe.Result> down = new AtomicReference<>();
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             down.set(ready());
             return down.get().status() == 503;
         });
+        Figures.record("health.redis_killed_to_503", millisSince(killed), "ms");
         assertThat(down.get().body())
                 .matches("\\{\"status\":\"not ready\",\"checks\":\\{\"http\":\"up\","
                         + "\"transport\":\"down: reconnecting to Redis( \\(.+\\))?\",\"draining\":false}}");
@@ -150,17 +153,25 @@ class HealthEndpointTest {
                         + "\"transport\":\"down: reconnecting to Redis (Connection refused)\",\"draining\":false}}");
 
         redis.start();
+        long restarted = System.nanoTime();
         await().atMost(Duration.ofSeconds(15)).until(() -> ready().status() == 200);
+        Figures.record("health.redis_restarted_to_200", millisSince(restarted), "ms");
         assertThat(ready().body()).isEqualTo(READY);
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
     }
 
     @Test
     void aFrozenRedisIsFoundByTheWatchdog() {
         start("frozen");
         assertThat(ready().body()).isEqualTo(READY);
+        long frozen = System.nanoTime();
         redis.pause(); // SIGSTOP: sockets stay open, nothing answers; only the canary can tell
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> ready().status() == 503);
+            Figures.record("health.redis_frozen_to_503", millisSince(frozen), "ms (watchdog_timeout_ms 600)");
             assertThat(ready().body())
                     .startsWith("{\"status\":\"not ready\",\"checks\":{\"http\":\"up\","
                             + "\"transport\":\"down: reconnecting to Redis");
