@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.rockstat.band.call.CallContext;
 import org.rockstat.band.internal.concurrent.Futures;
 import org.rockstat.band.internal.dispatch.Dispatcher;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The service's HTTP endpoint without the network (PROTOCOL §5): method check, CORS preflight,
- * route, params, dispatch and rendering, request in, {@link ResponseRenderer.Rendered} out.
+ * Band's own routes ({@link BandRoutes}: health), route, params, dispatch and rendering, request
+ * in, {@link ResponseRenderer.Rendered} out.
  * The connection layer ({@code internal.http.netty}) only moves bytes, keeps answers in order and
  * manages keep-alive; tests call this class directly, without sockets.
  *
@@ -33,12 +35,19 @@ public final class HttpEndpoint {
 
     private final Dispatcher dispatcher;
     private final HttpRouter router;
+    private final BandRoutes own;
     private final CorsPolicy cors;
 
-    /** An endpoint over {@code routes}, calling {@code dispatcher}. */
+    /** An endpoint over {@code routes}, calling {@code dispatcher}, with none of Band's own routes. */
     public HttpEndpoint(Dispatcher dispatcher, List<HttpRoute> routes, CorsPolicy cors) {
+        this(dispatcher, routes, BandRoutes.none(), cors);
+    }
+
+    /** An endpoint over {@code routes} calling {@code dispatcher}, and Band's {@code own} routes. */
+    public HttpEndpoint(Dispatcher dispatcher, List<HttpRoute> routes, BandRoutes own, CorsPolicy cors) {
         this.dispatcher = dispatcher;
         this.router = new HttpRouter(routes);
+        this.own = own;
         this.cors = cors;
     }
 
@@ -61,6 +70,16 @@ public final class HttpEndpoint {
                         ResponseRenderer.error(405, "Method not allowed: " + line)
                                 .withHeader("Allow", ALLOW));
             }
+        }
+        Optional<Function<HttpExchange, ResponseRenderer.Rendered>> band = own.find(path);
+        if (band.isPresent()) {
+            if (request.method().equals("POST")) {
+                return done(
+                        request,
+                        ResponseRenderer.error(405, "Method not allowed: " + line)
+                                .withHeader("Allow", BandRoutes.ALLOW));
+            }
+            return done(request, band.get().apply(request));
         }
         Optional<HttpRouter.Match> match;
         ObjectNode params;
