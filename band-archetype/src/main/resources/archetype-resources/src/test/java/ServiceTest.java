@@ -39,6 +39,7 @@ class ServiceTest {
     void answersHttpWithTheQuery() {
         assertThat(band.http().get("/hello?who=Ann").bodyJson().path("text").asText()).isEqualTo("Hello, Ann!");
         assertThat(band.http().get("/__status").status()).isEqualTo(200);
+        assertThat(band.http().get("/__health/ready").status()).isEqualTo(200);
     }
 
     /** An @Expose method, called as another service would, its result decoded into the record. */

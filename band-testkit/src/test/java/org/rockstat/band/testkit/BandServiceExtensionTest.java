@@ -96,6 +96,15 @@ class BandServiceExtensionTest {
                             .asText())
                     .isEqualTo("demo");
         }
+
+        @Test
+        void healthIsServedByBandNotByTheWildcard() {
+            assertThat(band().http().get("/__health/ready").body())
+                    .isEqualTo(
+                            "{\"status\":\"ready\",\"checks\":{\"http\":\"up\",\"transport\":\"up\",\"draining\":false}}");
+            assertThat(band().http().get("/__health/live").status()).isEqualTo(200);
+            assertThat(band().http().get("/__metrics").status()).isEqualTo(404);
+        }
     }
 
     @Nested

@@ -3,6 +3,7 @@ package org.rockstat.band.internal.config;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.ClassUtil;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
@@ -156,15 +157,9 @@ public final class RecordBinder {
         return out.toString();
     }
 
+    /** A wrapper of a primitive ({@code Integer}, {@code Boolean}...): Jackson's own table of them. */
     private static boolean isBoxed(Class<?> type) {
-        return type == Integer.class
-                || type == Long.class
-                || type == Double.class
-                || type == Float.class
-                || type == Short.class
-                || type == Byte.class
-                || type == Boolean.class
-                || type == Character.class;
+        return !type.isPrimitive() && ClassUtil.primitiveType(type) != null;
     }
 
     /** A placeholder for a failed component, so the remaining components are still checked. */

@@ -484,6 +484,11 @@ public final class Dispatcher implements AutoCloseable {
         draining = true;
     }
 
+    /** True once {@link #drain()} or {@link #close()} was called: readiness reports it. */
+    public boolean isDraining() {
+        return draining;
+    }
+
     /**
      * Waits until no call runs or waits, or the deadline passes.
      *

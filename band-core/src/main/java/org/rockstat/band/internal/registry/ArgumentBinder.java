@@ -3,6 +3,7 @@ package org.rockstat.band.internal.registry;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.util.ClassUtil;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.lang.reflect.ParameterizedType;
@@ -133,15 +134,9 @@ interface ArgumentBinder {
         return text.length() <= 40 ? text : text.substring(0, 37) + "...";
     }
 
+    /** A wrapper of a primitive ({@code Integer}, {@code Boolean}...): Jackson's own table of them. */
     private static boolean isBoxed(Class<?> type) {
-        return type == Integer.class
-                || type == Long.class
-                || type == Double.class
-                || type == Float.class
-                || type == Short.class
-                || type == Byte.class
-                || type == Boolean.class
-                || type == Character.class;
+        return !type.isPrimitive() && ClassUtil.primitiveType(type) != null;
     }
 
     /** For messages: {@code Class.method}. */

@@ -269,6 +269,13 @@ public final class ServiceModel {
                     problems.add("Bad path '" + path + "'", where, "start it with '/', e.g. \"/" + path + "\"");
                     return;
                 }
+                if (path.startsWith("/__")) {
+                    problems.add(
+                            "Reserved path '" + path + "'",
+                            where,
+                            "paths starting with '/__' belong to Band (/__status, /__health/...); choose another path");
+                    return;
+                }
                 if (paths.containsKey(path) || path.equals("/" + MethodSpec.BROADCAST)) {
                     problems.add(
                             "Duplicate HTTP path '" + path + "'",

@@ -261,6 +261,11 @@ class ValidationMessagesTest {
             return 1;
         }
 
+        @Handler(path = "/__health/ready")
+        public Object q() {
+            return 1;
+        }
+
         @Handler(timeout = -1)
         public Object t() {
             return 1;
@@ -275,6 +280,8 @@ class ValidationMessagesTest {
                         "Reserved method name 'enrich' for method Reserved.enrich: 'enrich' is the wire name of the enricher;"
                                 + " use @Enricher for an enricher, or choose another name",
                         "Bad path 'nope' for method Reserved.p: start it with '/', e.g. \"/nope\"",
+                        "Reserved path '/__health/ready' for method Reserved.q: paths starting with '/__' belong to Band"
+                                + " (/__status, /__health/...); choose another path",
                         "Reserved method name '__status' for method Reserved.status: names starting with '__' belong to Band"
                                 + " and director; choose another name",
                         "Negative timeout -1 in @Handler for method Reserved.t: give milliseconds, e.g. timeout = 5000,"

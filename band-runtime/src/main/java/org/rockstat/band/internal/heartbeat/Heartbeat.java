@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * {@code delay}, 0 by default, so director learns of a deployed service at once and asks
  * {@code __status}), then every {@code every}; none while the transport is not
  * {@link TransportState#CONNECTED}, so director stops routing to a service that would answer
- * nothing. Heartbeats go ahead of queued answers.
+ * nothing. Heartbeats go ahead of queued answers. Readiness
+ * ({@link org.rockstat.band.internal.health.Health}) reads the same transport state, so
+ * {@code /__health/ready} says ready exactly while director hears beats.
  *
  * <pre>{@code
  * Heartbeat heartbeat = new Heartbeat("uaparser", transport, Duration.ZERO, Duration.ofSeconds(5));

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.rockstat.band.call.CallContext;
 import org.rockstat.band.internal.concurrent.Futures;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The service's HTTP endpoint without the network (PROTOCOL §5): method check, CORS preflight,
- * route, params, dispatch and rendering, request in, {@link ResponseRenderer.Rendered} out.
+ * Band's own routes ({@link BandRoutes}: health), route, params, dispatch and rendering, request
+ * in, {@link ResponseRenderer.Rendered} out.
  * The connection layer ({@code internal.http.netty}) only moves bytes, keeps answers in order and
  * manages keep-alive; tests call this class directly, without sockets.
  *
@@ -42,18 +44,29 @@ public final class HttpEndpoint {
 
     private final Dispatcher dispatcher;
     private final HttpRouter router;
+    private final BandRoutes own;
     private final CorsPolicy cors;
     private final Supplier<String> metrics;
 
-    /** An endpoint over {@code routes}, calling {@code dispatcher}. */
+    /** An endpoint over {@code routes}, calling {@code dispatcher}, with none of Band's own routes. */
     public HttpEndpoint(Dispatcher dispatcher, List<HttpRoute> routes, CorsPolicy cors) {
-        this(dispatcher, routes, cors, null);
+        this(dispatcher, routes, BandRoutes.none(), cors);
     }
 
-    /** Like {@link #HttpEndpoint(Dispatcher, List, CorsPolicy)}; {@code metrics} answers {@code /__metrics} ({@code null}: 404). */
-    public HttpEndpoint(Dispatcher dispatcher, List<HttpRoute> routes, CorsPolicy cors, Supplier<String> metrics) {
+    /** An endpoint over {@code routes} calling {@code dispatcher}, and Band's {@code own} routes. */
+    public HttpEndpoint(Dispatcher dispatcher, List<HttpRoute> routes, BandRoutes own, CorsPolicy cors) {
+        this(dispatcher, routes, own, cors, null);
+    }
+
+    /**
+     * Like {@link #HttpEndpoint(Dispatcher, List, BandRoutes, CorsPolicy)}; {@code metrics} answers
+     * {@code /__metrics} ({@code null}: 404).
+     */
+    public HttpEndpoint(
+            Dispatcher dispatcher, List<HttpRoute> routes, BandRoutes own, CorsPolicy cors, Supplier<String> metrics) {
         this.dispatcher = dispatcher;
         this.router = new HttpRouter(routes);
+        this.own = own;
         this.cors = cors;
         this.metrics = metrics;
     }
@@ -80,6 +93,16 @@ public final class HttpEndpoint {
         }
         if (METRICS_PATH.equals(path)) {
             return metrics(request, line);
+        }
+        Optional<Function<HttpExchange, ResponseRenderer.Rendered>> band = own.find(path);
+        if (band.isPresent()) {
+            if (request.method().equals("POST")) {
+                return done(
+                        request,
+                        ResponseRenderer.error(405, "Method not allowed: " + line)
+                                .withHeader("Allow", BandRoutes.ALLOW));
+            }
+            return done(request, band.get().apply(request));
         }
         Optional<HttpRouter.Match> match;
         ObjectNode params;

@@ -14,7 +14,9 @@ import java.util.Optional;
  * Finds the method a request path calls, in a fixed order so a declared path always beats the
  * wildcard: exact paths, then paths with {@code :param} segments (fewest params first), then the
  * catch-all handler for any single-segment path. A trailing slash is ignored; segments are
- * URL-decoded before matching.
+ * URL-decoded before matching. A path whose first segment starts with {@code __} is Band's
+ * ({@link BandRoutes#isReserved}): only an exact path (a system method's, {@code /__status})
+ * matches it, so no user template or wildcard ever sees {@code /__metrics}.
  */
 public final class HttpRouter {
     private final Map<String, HttpRoute> exact = new HashMap<>();
@@ -56,6 +58,10 @@ public final class HttpRouter {
         HttpRoute route = exact.get("/" + String.join("/", segments));
         if (route != null) {
             return Optional.of(new Match(route, Map.of()));
+        }
+        if (!segments.isEmpty() && BandRoutes.isReserved(segments.get(0))) {
+            // Band's: only its system methods (exact paths) answer here, never a template or the wildcard
+            return Optional.empty();
         }
         for (Template template : templates) {
             Map<String, String> params = bind(template.segments(), segments);

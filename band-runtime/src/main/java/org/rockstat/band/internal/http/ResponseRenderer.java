@@ -29,6 +29,7 @@ public final class ResponseRenderer {
             List.of("Cache-Control", "no-cache, no-store, must-revalidate"),
             List.of("Pragma", "no-cache"),
             List.of("Expires", "0"));
+    private static final List<List<String>> NO_STORE = List.of(List.of("Cache-Control", "no-store"));
     private static final Logger log = LoggerFactory.getLogger(ResponseRenderer.class);
 
     private ResponseRenderer() {}
@@ -98,6 +99,11 @@ public final class ResponseRenderer {
         }
         log.warn("Unexpected failure type from the dispatcher: {}", error.toString());
         return error(500, "Internal error");
+    }
+
+    /** {@code value} as JSON with {@code status}, not cached (Band's own answers: health...). */
+    public static Rendered json(int status, Object value) {
+        return new Rendered(status, JSON, NO_STORE, Json.bytes(value));
     }
 
     /** {@code {"message": message}} with {@code status}. */

@@ -14,7 +14,9 @@ import org.rockstat.band.client.RpcClient;
 import org.rockstat.band.config.Settings;
 import org.rockstat.band.internal.config.RuntimeConfig;
 import org.rockstat.band.internal.dispatch.Dispatcher;
+import org.rockstat.band.internal.health.Health;
 import org.rockstat.band.internal.heartbeat.Heartbeat;
+import org.rockstat.band.internal.http.BandRoutes;
 import org.rockstat.band.internal.http.CorsPolicy;
 import org.rockstat.band.internal.http.HttpEndpoint;
 import org.rockstat.band.internal.http.HttpRoutes;
@@ -49,6 +51,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServiceAssembly {
     private static final Logger log = LoggerFactory.getLogger(ServiceAssembly.class);
+    /** How long the start-up waits for the transport before saying it does. */
+    private static final java.time.Duration WAITING_AFTER = java.time.Duration.ofSeconds(1);
 
     private final Settings settings;
     private final RuntimeConfig config;
@@ -60,8 +64,9 @@ public final class ServiceAssembly {
     private Transport transport;
     private RpcEndpoint endpoint;
     private Dispatcher dispatcher;
-    private HttpServer http;
+    private volatile HttpServer http;
     private Heartbeat heartbeat;
+    private Health health;
     private Lifecycle lifecycle;
     private ServiceMetrics metrics = ServiceMetrics.OFF;
     private CompletableFuture<Void> ready;
@@ -167,9 +172,12 @@ public final class ServiceAssembly {
             metrics.watch(dispatcher, transport);
             Set<String> channels = Channels.of(model, config);
             ready = endpoint.start(channels, dispatcher);
+            Dispatcher calls = dispatcher;
+            health = new Health(transport, () -> http != null && http.accepting(), calls::isDraining);
             HttpEndpoint httpEndpoint = new HttpEndpoint(
                     dispatcher,
                     HttpRoutes.of(model),
+                    health.addTo(BandRoutes.builder()).build(),
                     new CorsPolicy(config.http().corsOrigins()),
                     metrics.prometheus() ? metrics::scrape : null);
             http = new HttpServer(
@@ -201,6 +209,36 @@ public final class ServiceAssembly {
             heartbeat.start();
             lifecycle = new Lifecycle(clock, metrics);
             lifecycle.start(model.workers(), model.tasks(), model.cleanups());
+            announceReady(begin, channels);
+        } catch (RuntimeException e) {
+            stopLocked();
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The ready line, once the service is really ready (subscribed: the transport proved it
+     * hears); when that takes longer than {@link #WAITING_AFTER}, a line first says what it waits for.
+     */
+    private void announceReady(long begin, Set<String> channels) {
+        CompletableFuture.delayedExecutor(WAITING_AFTER.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .execute(() -> {
+                    if (!ready.isDone() && !draining()) {
+                        log.info(
+                                "Service '{}': HTTP on {}:{}; waiting for {} ({}) before it is ready",
+                                config.name(),
+                                config.listen().host(),
+                                httpPort,
+                                transport.peerName(),
+                                transport.description());
+                    }
+                });
+        ready.thenRun(() -> {
+            if (draining()) {
+                return;
+            }
             log.info(
                     "Service '{}' ready in {} ms: HTTP on {}:{}, {} on channels {}; methods: {}, listeners: {}, workers: {}, tasks: {}",
                     config.name(),
@@ -213,12 +251,11 @@ public final class ServiceAssembly {
                     model.listeners().size(),
                     model.workers().size(),
                     model.tasks().size());
-        } catch (RuntimeException e) {
-            stopLocked();
-            throw e;
-        } finally {
-            lock.unlock();
-        }
+        });
+    }
+
+    private boolean draining() {
+        return dispatcher.isDraining();
     }
 
     /** Stops gracefully: no new calls, workers and tasks end, cleanups run. Idempotent. */
@@ -369,6 +406,11 @@ public final class ServiceAssembly {
     /** Workers and tasks: run a task now, know when a worker started (for tests and tools). */
     public Lifecycle lifecycle() {
         return lifecycle;
+    }
+
+    /** Liveness and readiness ({@code /__health/...}), for the testkit and tools. */
+    public Health health() {
+        return health;
     }
 
     /** The transport, for the runtime's own tests and health reporting. */

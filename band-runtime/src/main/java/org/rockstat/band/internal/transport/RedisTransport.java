@@ -7,10 +7,8 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -34,10 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -58,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * nothing arrives. So a canary goes round every {@link TransportOptions#watchdogEvery()}: published
  * on the publish connection to a channel of this instance's own, received on the subscription
  * connection. The state is {@link TransportState#CONNECTED} only once a canary came back in the
- * current session; when none comes back for {@link TransportOptions#watchdogTimeout()}, or either
+ * current session; when a canary written is not back within {@link TransportOptions#watchdogTimeout()}
+ * (and nothing else proves the subscription delivers: {@link RedisSession#deafness}), or either
  * connection drops, or its pipeline throws, the session is torn down and rebuilt. TCP keepalive
  * is tuned so a dead peer is noticed in seconds.
  *
@@ -77,8 +73,6 @@ public final class RedisTransport implements Transport {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
-    private static final int MAX_UNACKNOWLEDGED = 4096;
-    private static final int BATCH = 512;
 
     private final String maskedDsn;
     private final RedisURI uri;
@@ -89,8 +83,6 @@ public final class RedisTransport implements Transport {
     private final List<TransportListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, MessageListener> channels = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> firstSubscribed = new ConcurrentHashMap<>();
-    private final ThreadFactory deliveryThreads =
-            Thread.ofVirtual().name("band-rpc-in-", 0).factory();
     private final ExecutorService events = Executors.newSingleThreadExecutor(
             Thread.ofVirtual().name("band-redis-events").factory());
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
@@ -99,12 +91,11 @@ public final class RedisTransport implements Transport {
     private final Condition sessionEnded = lock.newCondition();
     private final Outbox outbox;
     private final RateLimitedLog rateLimited = new RateLimitedLog(log, Duration.ofSeconds(10));
-    private final AtomicInteger backlog = new AtomicInteger();
-    private final AtomicBoolean paused = new AtomicBoolean();
+    private final Inbox inbox;
     private final AtomicLong sessionsEnded = new AtomicLong();
     private final AtomicLong deafSessions = new AtomicLong();
     private final List<CompletableFuture<Void>> closes = new CopyOnWriteArrayList<>();
-    private volatile Session session;
+    private volatile RedisSession session;
     private volatile TransportState state = TransportState.NEW;
     private volatile String lastLoggedFailure;
     private volatile boolean everConnected;
@@ -112,21 +103,6 @@ public final class RedisTransport implements Transport {
     private volatile Channel captured;
     private Thread connector;
     private ScheduledFuture<?> watchdogTask;
-
-    /** One pub/sub connection and one publish connection, and what the watchdog knows of them. */
-    private static final class Session {
-        volatile StatefulRedisPubSubConnection<String, String> sub;
-        volatile StatefulRedisConnection<String, String> pub;
-        volatile Channel subChannel;
-        volatile Channel pubChannel;
-        volatile long startedNanos;
-        volatile long lastCanaryNanos;
-        volatile boolean proven;
-        final AtomicBoolean ended = new AtomicBoolean();
-        final AtomicBoolean closed = new AtomicBoolean();
-        final Set<String> subscribed = ConcurrentHashMap.newKeySet();
-        final AtomicLong canarySeq = new AtomicLong();
-    }
 
     /**
      * A transport for {@code dsn} for the service {@code name}; nothing connects until
@@ -165,7 +141,8 @@ public final class RedisTransport implements Transport {
                         .build())
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
                 .build());
-        this.outbox = new Outbox(options);
+        this.outbox = new Outbox(options, () -> session, this::endSession);
+        this.inbox = new Inbox(options.maxInbox());
     }
 
     @Override
@@ -203,7 +180,7 @@ public final class RedisTransport implements Transport {
     @Override
     public CompletionStage<Void> subscribe(Set<String> newChannels, MessageListener listener) {
         List<CompletableFuture<Void>> waits = new ArrayList<>();
-        Session s;
+        RedisSession s;
         lock.lock();
         try {
             for (String channel : newChannels) {
@@ -221,7 +198,7 @@ public final class RedisTransport implements Transport {
         return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
     }
 
-    private void subscribeIn(Session s, Set<String> wanted) {
+    private void subscribeIn(RedisSession s, Set<String> wanted) {
         try {
             s.sub.async().subscribe(wanted.toArray(String[]::new)).whenComplete((ok, error) -> {
                 if (error == null) {
@@ -239,7 +216,7 @@ public final class RedisTransport implements Transport {
     @Override
     public CompletionStage<Void> unsubscribe(Set<String> gone) {
         gone.forEach(channels::remove);
-        Session s = session;
+        RedisSession s = session;
         if (s != null) {
             s.subscribed.removeAll(gone);
         }
@@ -284,10 +261,10 @@ public final class RedisTransport implements Transport {
         return new Stats(
                 sessionsEnded.get(),
                 deafSessions.get(),
-                outbox.failed.get(),
+                outbox.failed(),
                 outbox.queued(),
-                backlog.get(),
-                paused.get());
+                inbox.backlog(),
+                inbox.paused());
     }
 
     // ---------------------------------------------------------------- sessions
@@ -296,7 +273,7 @@ public final class RedisTransport implements Transport {
     private void connectLoop() {
         int attempt = 0;
         while (state != TransportState.CLOSED) {
-            Session s = new Session();
+            RedisSession s = new RedisSession();
             try {
                 open(s);
                 attempt = 0;
@@ -321,7 +298,7 @@ public final class RedisTransport implements Transport {
         }
     }
 
-    private void open(Session s) throws Exception {
+    private void open(RedisSession s) throws Exception {
         capturing = "sub";
         s.sub = client.connectPubSub(StringCodec.UTF8, uri);
         s.subChannel = captured;
@@ -346,7 +323,6 @@ public final class RedisTransport implements Transport {
         wanted.add(canaryChannel);
         s.sub.async().subscribe(wanted.toArray(String[]::new)).get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         s.subscribed.addAll(wanted);
-        s.startedNanos = System.nanoTime();
         Set<String> missed = new java.util.HashSet<>();
         lock.lock();
         try {
@@ -366,7 +342,7 @@ public final class RedisTransport implements Transport {
         sendCanary(s);
     }
 
-    private void awaitEnd(Session s) throws InterruptedException {
+    private void awaitEnd(RedisSession s) throws InterruptedException {
         lock.lock();
         try {
             while (!s.ended.get() && state != TransportState.CLOSED) {
@@ -379,7 +355,7 @@ public final class RedisTransport implements Transport {
     }
 
     /** Ends a session for {@code why}: logged once, the connect loop opens the next. */
-    private void endSession(Session s, String why) {
+    private void endSession(RedisSession s, String why) {
         if (!s.ended.compareAndSet(false, true)) {
             return;
         }
@@ -405,7 +381,7 @@ public final class RedisTransport implements Transport {
     }
 
     /** Closes both connections of a session once; the transport's close waits for every such close. */
-    private void close(Session s) {
+    private void close(RedisSession s) {
         s.ended.set(true);
         if (!s.closed.compareAndSet(false, true)) {
             return;
@@ -443,30 +419,30 @@ public final class RedisTransport implements Transport {
 
     /** Every period: send a canary, and end the session when none came back in time. */
     private void watch() {
-        Session s = session;
+        RedisSession s = session;
         if (s == null || s.ended.get()) {
             return;
         }
-        long now = System.nanoTime();
-        long timeout = options.watchdogTimeout().toNanos();
-        long since = s.proven ? s.lastCanaryNanos : s.startedNanos;
-        if (now - since > timeout) {
+        String deaf = s.deafness(System.nanoTime(), options.watchdogTimeout().toNanos(), inbox.paused());
+        if (deaf != null) {
             deafSessions.incrementAndGet();
-            endSession(
-                    s,
-                    (s.proven ? "deaf: no canary came back for " : "no canary came back within ")
-                            + TimeUnit.NANOSECONDS.toMillis(now - since) + " ms");
+            endSession(s, deaf);
             return;
         }
         sendCanary(s);
     }
 
-    private void sendCanary(Session s) {
-        outbox.offerCanary(s, canaryChannel, Long.toString(s.canarySeq.incrementAndGet()));
+    private void sendCanary(RedisSession s) {
+        outbox.offerCanary(s, canaryChannel, Long.toString(s.canarySeq.incrementAndGet()))
+                .thenAccept(receivers -> {
+                    if (receivers > 0) {
+                        s.lastCanaryTakenNanos = System.nanoTime();
+                    }
+                });
     }
 
-    private void canaryArrived(Session s) {
-        s.lastCanaryNanos = System.nanoTime();
+    private void canaryArrived(RedisSession s) {
+        s.canaryArrived();
         if (!s.proven) {
             s.proven = true;
             lock.lock();
@@ -480,7 +456,7 @@ public final class RedisTransport implements Transport {
     }
 
     /** Channels subscribed in a proven session have their first subscription. */
-    private void completeSubscribed(Session s) {
+    private void completeSubscribed(RedisSession s) {
         if (s.proven && !s.ended.get()) {
             s.subscribed.forEach(channel -> {
                 CompletableFuture<Void> first = firstSubscribed.get(channel);
@@ -496,7 +472,7 @@ public final class RedisTransport implements Transport {
         if (state == TransportState.CLOSED) {
             return;
         }
-        Session s = session;
+        RedisSession s = session;
         TransportState next = s != null && s.proven && !s.ended.get()
                 ? TransportState.CONNECTED
                 : everConnected ? TransportState.RECONNECTING : TransportState.CONNECTING;
@@ -526,7 +502,7 @@ public final class RedisTransport implements Transport {
 
     @Override
     public void close() {
-        Session s;
+        RedisSession s;
         lock.lock();
         try {
             if (state == TransportState.CLOSED) {
@@ -568,7 +544,8 @@ public final class RedisTransport implements Transport {
         firstSubscribed.values().forEach(f -> f.completeExceptionally(closed));
     }
 
-    private static String reason(Throwable e) {
+    /** The root cause's message, for a log line. */
+    static String reason(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && !root.getCause().equals(root)) {
             root = root.getCause();
@@ -579,47 +556,25 @@ public final class RedisTransport implements Transport {
 
     // ---------------------------------------------------------------- receiving
 
-    /** Hands each pub/sub message to a virtual thread, and stops reading when too many wait for one. */
+    /** Takes the canary out of the pub/sub stream and hands every other message to the {@link Inbox}. */
     private final class Deliverer extends RedisPubSubAdapter<String, String> {
-        private final Session s;
+        private final RedisSession s;
 
-        Deliverer(Session s) {
+        Deliverer(RedisSession s) {
             this.s = s;
         }
 
         @Override
         public void message(String channel, String message) {
+            s.lastHeardNanos = System.nanoTime();
             if (channel.equals(canaryChannel)) {
                 canaryArrived(s);
                 return;
             }
             MessageListener target = channels.get(channel);
-            if (target == null || state == TransportState.CLOSED) {
-                return;
+            if (target != null && state != TransportState.CLOSED) {
+                inbox.deliver(s, target, channel, message);
             }
-            if (backlog.incrementAndGet() >= options.maxInbox() && paused.compareAndSet(false, true)) {
-                setAutoRead(s, false);
-                rateLimited.warn(
-                        "inbox-full",
-                        "Redis messages arrive faster than they are taken ({} waiting):"
-                                + " reading paused until half are taken",
-                        backlog.get());
-            }
-            deliveryThreads
-                    .newThread(() -> {
-                        if (backlog.decrementAndGet() <= options.maxInbox() / 2 && paused.compareAndSet(true, false)) {
-                            setAutoRead(s, true);
-                        }
-                        target.onMessage(channel, message);
-                    })
-                    .start();
-        }
-    }
-
-    private static void setAutoRead(Session s, boolean on) {
-        Channel channel = s.subChannel;
-        if (channel != null) {
-            channel.config().setAutoRead(on);
         }
     }
 
@@ -634,7 +589,7 @@ public final class RedisTransport implements Transport {
             channel.pipeline().addLast("band-failures", new ChannelInboundHandlerAdapter() {
                 @Override
                 public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                    Session s = session;
+                    RedisSession s = session;
                     if (s != null && (ctx.channel() == s.subChannel || ctx.channel() == s.pubChannel)) {
                         rateLimited.warn(
                                 "pipeline",
@@ -646,154 +601,6 @@ public final class RedisTransport implements Transport {
                     ctx.close();
                 }
             });
-        }
-    }
-
-    // ---------------------------------------------------------------- publishing
-
-    /**
-     * The publishes waiting to be written: one writer thread takes them in order (system
-     * messages first), writes a batch and flushes once, with at most
-     * {@link #MAX_UNACKNOWLEDGED} on the wire unanswered.
-     */
-    private final class Outbox {
-        private record Outgoing(String channel, String message, CompletableFuture<Long> done, Session only) {}
-
-        private final java.util.concurrent.LinkedBlockingDeque<Outgoing> queue =
-                new java.util.concurrent.LinkedBlockingDeque<>();
-        private final java.util.concurrent.Semaphore room;
-        private final java.util.concurrent.Semaphore unacknowledged =
-                new java.util.concurrent.Semaphore(MAX_UNACKNOWLEDGED);
-        private final AtomicLong failed = new AtomicLong();
-        private final TransportOptions options;
-        private volatile boolean closed;
-        private Thread writer;
-
-        Outbox(TransportOptions options) {
-            this.options = options;
-            this.room = new java.util.concurrent.Semaphore(options.publishQueue());
-        }
-
-        void start() {
-            writer = Thread.ofVirtual().name("band-redis-writer").start(this::write);
-        }
-
-        CompletionStage<Long> offer(String channel, String message, boolean urgent) {
-            CompletableFuture<Long> done = new CompletableFuture<>();
-            if (urgent) {
-                queue.offerFirst(new Outgoing(channel, message, done, null));
-                return done;
-            }
-            try {
-                if (!room.tryAcquire(options.publishWait().toMillis(), TimeUnit.MILLISECONDS)) {
-                    failed.incrementAndGet();
-                    return CompletableFuture.failedFuture(new RpcException(
-                            RpcException.OVERLOADED,
-                            "the publish queue to Redis is full (" + options.publishQueue() + " messages)"));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return CompletableFuture.failedFuture(new RpcException(RpcException.UNAVAILABLE, "interrupted"));
-            }
-            queue.offerLast(new Outgoing(channel, message, done, null));
-            return done;
-        }
-
-        void offerCanary(Session s, String channel, String message) {
-            queue.offerFirst(new Outgoing(channel, message, new CompletableFuture<>(), s));
-        }
-
-        int queued() {
-            return queue.size();
-        }
-
-        private void write() {
-            List<Outgoing> batch = new ArrayList<>(BATCH);
-            while (!closed) {
-                try {
-                    Outgoing first = queue.poll(500, TimeUnit.MILLISECONDS);
-                    if (first == null) {
-                        continue;
-                    }
-                    batch.add(first);
-                    queue.drainTo(batch, BATCH - 1);
-                    Session s = session;
-                    for (Outgoing out : batch) {
-                        if (out.only() == null) {
-                            room.release();
-                        }
-                        send(out, out.only() != null ? out.only() : s);
-                    }
-                    flush(batch, s);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                } finally {
-                    batch.clear();
-                }
-            }
-        }
-
-        private void send(Outgoing out, Session s) throws InterruptedException {
-            if (s == null || s.ended.get()) {
-                fail(out, new RpcException(RpcException.UNAVAILABLE, "not connected to Redis"));
-                return;
-            }
-            if (!unacknowledged.tryAcquire()) {
-                // what is written but not flushed must go out before we wait for answers
-                flushCommands(s);
-                unacknowledged.acquire();
-            }
-            try {
-                s.pub.async().publish(out.channel(), out.message()).whenComplete((receivers, error) -> {
-                    unacknowledged.release();
-                    if (error != null) {
-                        fail(out, error);
-                    } else {
-                        out.done().complete(receivers);
-                    }
-                });
-            } catch (RuntimeException e) {
-                unacknowledged.release();
-                fail(out, e);
-            }
-        }
-
-        private void fail(Outgoing out, Throwable error) {
-            if (out.only() == null) {
-                failed.incrementAndGet();
-            }
-            out.done().completeExceptionally(error);
-        }
-
-        private void flush(List<Outgoing> batch, Session current) {
-            Set<Session> sessions = new java.util.HashSet<>();
-            for (Outgoing out : batch) {
-                Session s = out.only() != null ? out.only() : current;
-                if (s != null && !s.ended.get()) {
-                    sessions.add(s);
-                }
-            }
-            sessions.forEach(this::flushCommands);
-        }
-
-        private void flushCommands(Session s) {
-            try {
-                s.pub.flushCommands();
-            } catch (RuntimeException e) {
-                endSession(s, "flushing failed: " + reason(e));
-            }
-        }
-
-        void close() {
-            closed = true;
-            if (writer != null) {
-                writer.interrupt();
-            }
-            RpcException gone = new RpcException(RpcException.UNAVAILABLE, "transport closed");
-            for (Outgoing out; (out = queue.poll()) != null; ) {
-                out.done().completeExceptionally(gone);
-            }
         }
     }
 }

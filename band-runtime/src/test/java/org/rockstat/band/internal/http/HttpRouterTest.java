@@ -28,6 +28,27 @@ class HttpRouterTest {
     }
 
     @Test
+    void bandsPathsReachNoTemplateAndNoWildcard() {
+        HttpRouter router = new HttpRouter(List.of(
+                new HttpRoute("/*", "*", true),
+                new HttpRoute("/:first/:second", "pair", false),
+                new HttpRoute("/__status", "__status", false)));
+        java.util.function.Function<String, String> method =
+                path -> router.match(path).map(m -> m.route().method()).orElse(null);
+        assertThat(method.apply("/metrics")).isEqualTo("*");
+        assertThat(method.apply("/x/y")).isEqualTo("pair");
+        assertThat(method.apply("/__metrics")).isNull();
+        assertThat(method.apply("/%5F%5Fmetrics"))
+                .as("decoded before the check")
+                .isNull();
+        assertThat(method.apply("/__health/ready")).isNull();
+        assertThat(method.apply("/__status/")).isEqualTo("__status");
+        assertThat(method.apply("/x/__y"))
+                .as("only the first segment is Band's")
+                .isEqualTo("pair");
+    }
+
+    @Test
     void exactBeatsPattern() {
         assertThat(method("/hello/world")).isEqualTo("world");
         assertThat(method("/hello/ann")).isEqualTo("hello");

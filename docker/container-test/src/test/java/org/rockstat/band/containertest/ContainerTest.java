@@ -60,6 +60,10 @@ class ContainerTest {
 
     private static final Duration LOAD = Duration.ofSeconds(Long.getLong("band.containerTest.loadSeconds", 20));
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The base runtime image's HEALTHCHECK script: readiness over bash's /dev/tcp. */
+    private static final String HEALTHCHECK = "exec 3<>/dev/tcp/127.0.0.1/${PORT:-8080}"
+            + " && printf 'GET /__health/ready HTTP/1.0\\r\\n\\r\\n' >&3"
+            + " && read -r -t 2 _ code _ <&3 && [ \"$code\" = 200 ]";
 
     @RegisterExtension
     static final RedisServerExtension redis = new RedisServerExtension();
@@ -245,10 +249,11 @@ class ContainerTest {
         assertThat(config.path("Cmd").toString()).isEqualTo("[\"./start_dev\"]");
         assertThat(config.path("WorkingDir").asText()).isEqualTo("/srv/" + name);
         assertThat(config.path("ExposedPorts").has("8080/tcp")).isTrue();
-        assertThat(config.path("Healthcheck").isMissingNode()
-                        || config.path("Healthcheck").isNull())
-                .as("no HEALTHCHECK: director does not use one")
-                .isTrue();
+        List<String> healthcheck = new ArrayList<>();
+        config.path("Healthcheck").path("Test").forEach(part -> healthcheck.add(part.asText()));
+        assertThat(healthcheck)
+                .as("HEALTHCHECK (inherited from band-runtime-java) asks readiness with bash, no curl")
+                .containsExactly("CMD", "bash", "-c", HEALTHCHECK);
         List<String> env = new ArrayList<>();
         config.path("Env").forEach(e -> env.add(e.asText()));
         assertThat(env).contains("HOST=0.0.0.0", "PORT=8080", "MALLOC_ARENA_MAX=2", "JAVA_HOME=/opt/java/openjdk");
@@ -267,25 +272,28 @@ class ContainerTest {
             }
             assertThat(Files.getPosixFilePermissions(workdir.resolve("start_dev")))
                     .contains(PosixFilePermission.OWNER_EXECUTE);
-            run(name, container, config, folder);
+            run(name, container, config);
             // what mmgeo-style services do at start: write data into the working directory, as band
-            Shell.ok(
-                    Duration.ofSeconds(30),
+            asBand(
+                    container,
                     logs.resolve(name + "-write.log"),
-                    List.of(
-                            "/usr/sbin/chroot",
-                            "--userspec=10001:10001",
-                            container.root().toString(),
-                            "/bin/sh",
-                            "-c",
-                            "cd /srv/" + name + " && mkdir -p data && echo downloaded > data/file && cat data/file"));
+                    "/bin/sh",
+                    "-c",
+                    "cd /srv/" + name + " && mkdir -p data && echo downloaded > data/file && cat data/file");
         } finally {
             podman.remove(container);
         }
     }
 
-    private void run(String name, Podman.Mounted container, JsonNode config, Path folder)
-            throws IOException, InterruptedException {
+    /** Runs {@code command} in the container's root file system as the user band; fails unless it exits 0. */
+    private static String asBand(Podman.Mounted container, Path log, String... command) {
+        List<String> all = new ArrayList<>(List.of(
+                "/usr/sbin/chroot", "--userspec=10001:10001", container.root().toString()));
+        all.addAll(List.of(command));
+        return Shell.ok(Duration.ofSeconds(30), log, all);
+    }
+
+    private void run(String name, Podman.Mounted container, JsonNode config) throws IOException, InterruptedException {
         int port = RedisServerExtension.freePort();
         Map<String, String> directorEnv = new LinkedHashMap<>();
         directorEnv.put("HOSTNAME", name);
@@ -312,8 +320,20 @@ class ContainerTest {
                 assertThat(data.path("register").isArray()).isTrue();
                 try (HttpProbe http = new HttpProbe(URI.create("http://127.0.0.1:" + port))) {
                     assertThat(http.get("/__status").status()).isEqualTo(200);
+                    assertThat(http.get("/__health/ready").body())
+                            .isEqualTo("{\"status\":\"ready\",\"checks\":{\"http\":\"up\",\"transport\":\"up\","
+                                    + "\"draining\":false}}");
+                    // the image's HEALTHCHECK command, run inside the container as Docker would
+                    asBand(
+                            container,
+                            logs.resolve(name + "-healthcheck.log"),
+                            "/usr/bin/env",
+                            "PORT=" + port,
+                            "bash",
+                            "-c",
+                            HEALTHCHECK);
                     if (name.equals("uaparser")) {
-                        load(port, service, cap);
+                        load(port, service);
                         assertThat(http.get("/__status").status()).isEqualTo(200);
                     }
                 }
@@ -338,7 +358,7 @@ class ContainerTest {
     }
 
     /** wrk against uaparser's enricher with ever new user agents (a cache that churns), under the cap. */
-    private void load(int port, ServiceRun service, MemoryCgroup cap) throws IOException {
+    private void load(int port, ServiceRun service) throws IOException {
         Path script = logs.resolve("uaparser-load.lua");
         Files.writeString(script, """
                 counter = 0

@@ -65,6 +65,7 @@ public final class HttpServer {
     private EventLoopGroup workers;
     private Channel channel;
     private boolean stopped;
+    private volatile boolean accepting;
 
     /**
      * What a connection may take.
@@ -208,6 +209,7 @@ public final class HttpServer {
                         cause == null || cause.getMessage() == null ? "unknown error" : cause.getMessage(), cause);
             }
             channel = bind.channel();
+            accepting = true;
             // after the acceptor: accept failures (out of file descriptors...) end here, one line per interval
             channel.pipeline().addLast("band-accept-errors", new AcceptErrors(errors));
             int bound = ((InetSocketAddress) channel.localAddress()).getPort();
@@ -218,10 +220,16 @@ public final class HttpServer {
         }
     }
 
+    /** True from a successful {@link #start} until {@link #stopAccepting()}: readiness's {@code http} check. */
+    public boolean accepting() {
+        return accepting;
+    }
+
     /** Stops accepting new connections; open ones go on (a draining service finishes its calls). */
     public void stopAccepting() {
         lock.lock();
         try {
+            accepting = false;
             if (channel != null && channel.isOpen()) {
                 channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
             }
@@ -238,6 +246,7 @@ public final class HttpServer {
                 return;
             }
             stopped = true;
+            accepting = false;
             if (channel != null) {
                 channel.close().syncUninterruptibly();
             }
