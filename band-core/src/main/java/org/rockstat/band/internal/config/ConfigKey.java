@@ -53,7 +53,11 @@ public enum ConfigKey {
     /** Time a keep-alive connection may sit idle. */
     HTTP_IDLE_TIMEOUT_MS("http.idle_timeout_ms"),
     /** How long workers and tasks get to finish at shutdown. */
-    SHUTDOWN_GRACE_MS("shutdown.grace_ms");
+    SHUTDOWN_GRACE_MS("shutdown.grace_ms"),
+    /** One INFO line per HTTP request. */
+    HTTP_ACCESS_LOG("http.access_log"),
+    /** One INFO line per RPC call served. */
+    RPC_CALL_LOG("rpc.call_log");
 
     private final String path;
     private final String olderPath;

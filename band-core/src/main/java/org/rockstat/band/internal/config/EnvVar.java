@@ -12,7 +12,11 @@ public enum EnvVar {
     /** The root log level. */
     LOG_LEVEL,
     /** One JSON object per log line. */
-    JSON_LOGS;
+    JSON_LOGS,
+    /** The log line format: text, json, ecs, logstash. */
+    LOG_FORMAT,
+    /** The level of the libraries' own loggers (Netty, Lettuce, Reactor). */
+    LOG_LEVEL_LIBS;
 
     /** The value in {@code env}, or {@code null} when unset or blank. */
     public String in(java.util.Map<String, String> env) {

@@ -26,6 +26,7 @@ import org.rockstat.band.internal.problem.Problems;
  * @param rpc           RPC limits and heartbeat timings
  * @param http          HTTP limits and CORS
  * @param shutdownGrace how long workers and tasks get to finish at shutdown
+ * @param logs          which calls are logged at INFO
  */
 public record RuntimeConfig(
         String name,
@@ -36,7 +37,16 @@ public record RuntimeConfig(
         boolean listenEnrich,
         Rpc rpc,
         Http http,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        Logs logs) {
+
+    /**
+     * The call logs, off by default (at DEBUG nothing more is needed to see calls).
+     *
+     * @param httpAccess one INFO line per HTTP request ({@code http.access_log})
+     * @param rpcCalls   one INFO line per RPC call served ({@code rpc.call_log})
+     */
+    public record Logs(boolean httpAccess, boolean rpcCalls) {}
 
     /** Default {@code rpc.max_in_flight} per method, as the Python scheduler's job limit. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 200;
@@ -214,7 +224,8 @@ public record RuntimeConfig(
                 reader.flag(ConfigKey.LISTEN_ENRICH, false),
                 rpc,
                 http,
-                grace);
+                grace,
+                new Logs(reader.flag(ConfigKey.HTTP_ACCESS_LOG, false), reader.flag(ConfigKey.RPC_CALL_LOG, false)));
     }
 
     /** True in {@code env: production}, where callers get generic error messages. */

@@ -27,6 +27,8 @@ import org.rockstat.band.internal.registry.MethodDef;
 import org.rockstat.band.internal.registry.ServiceModel;
 import org.rockstat.band.internal.report.Drops;
 import org.rockstat.band.internal.report.WireText;
+import org.rockstat.band.internal.trace.CallScope;
+import org.rockstat.band.internal.trace.Trace;
 import org.rockstat.band.method.MethodSpec;
 import org.rockstat.band.method.Role;
 import org.slf4j.Logger;
@@ -53,14 +55,27 @@ import org.slf4j.LoggerFactory;
  * carrying the JSON-RPC code. An unexpected exception is logged once with its stack trace and an
  * error id; in production the caller gets only {@code "Internal error (id ...)"}, so nothing
  * private reaches a visitor through front.
+ *
+ * <p>Each call runs inside a {@link CallScope}: its log lines carry the call id, caller, method,
+ * event key and trace ids, and an {@code RpcClient} call it makes continues its trace. With the
+ * call log on, every call that did not come over HTTP (which has its own access log) ends with
+ * one INFO line on {@code org.rockstat.band.calls}: method, caller, outcome, duration.
  */
 public final class Dispatcher implements AutoCloseable {
     /** Front's wait for a handler without {@code timeout}, and for enrichers (PROTOCOL §7). */
     public static final Duration FRONT_WAIT = Duration.ofMillis(200);
     /** The caller name front uses. */
     public static final String FRONT = "front";
+    /** The transport name of calls to the service's own HTTP endpoint, which the access log covers. */
+    public static final String HTTP = "http";
+
+    private static final String SHED = "Shed: ";
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    /** The call log's logger: one line per call when {@code rpc.call_log} is on. */
+    public static final String CALL_LOG = "org.rockstat.band.calls";
+
+    private static final Logger callLog = LoggerFactory.getLogger(CALL_LOG);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /**
@@ -82,16 +97,28 @@ public final class Dispatcher implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Drops drops = new Drops(log, Duration.ofSeconds(10));
     private final LongSupplier nanoClock;
+    private final boolean logCalls;
     private volatile boolean draining;
 
     /** A dispatcher over a frozen model. */
     public Dispatcher(ServiceModel model, Limits limits, boolean production) {
-        this(model, limits, production, System::nanoTime);
+        this(model, limits, production, false);
+    }
+
+    /** A dispatcher over a frozen model; {@code logCalls}: one INFO line per call not over HTTP. */
+    public Dispatcher(ServiceModel model, Limits limits, boolean production, boolean logCalls) {
+        this(model, limits, production, logCalls, System::nanoTime);
     }
 
     /** With the clock a call's wait is measured by (tests move it by hand). */
     Dispatcher(ServiceModel model, Limits limits, boolean production, LongSupplier nanoClock) {
+        this(model, limits, production, false, nanoClock);
+    }
+
+    private Dispatcher(
+            ServiceModel model, Limits limits, boolean production, boolean logCalls, LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
+        this.logCalls = logCalls;
         this.model = model;
         this.production = production;
         for (MethodDef def : model.inRegistrationOrder()) {
@@ -166,12 +193,38 @@ public final class Dispatcher implements AutoCloseable {
      */
     public CompletableFuture<Object> call(
             String method, ObjectNode params, CallContext context, boolean onCallerThread) {
+        return call(method, params, context, onCallerThread, null);
+    }
+
+    /**
+     * Like {@link #call(String, ObjectNode, CallContext, boolean)}, as the hop {@code trace}
+     * ({@code Trace.continueFrom(callersTrace)}; {@code null} starts a trace).
+     */
+    public CompletableFuture<Object> call(
+            String method, ObjectNode params, CallContext context, boolean onCallerThread, Trace trace) {
+        long received = nanoClock.getAsLong();
+        ObjectNode body = params == null ? Json.object() : params;
+        Call call = new Call(Params.of(body), context);
+        CallScope.Labels labels = labels(method, body, context, trace == null ? Trace.start() : trace);
+        CompletableFuture<Object> result = route(method, call, labels, received, onCallerThread);
+        if (logCalls && (context == null || !HTTP.equals(context.transport()))) {
+            result.whenComplete((value, error) -> logCall(method, context, labels, received, error));
+        }
+        return result;
+    }
+
+    private CompletableFuture<Object> route(
+            String method, Call call, CallScope.Labels labels, long received, boolean onCallerThread) {
         MethodDef def = model.method(method).orElse(null);
-        Call call = new Call(Params.of(params == null ? Json.object() : params), context);
         if (def != null && def.system()) {
             // Band's own methods answer even under load and while shutting down
             CompletableFuture<Object> result = new CompletableFuture<>();
-            invoke(def, call, result);
+            CallScope scope = CallScope.open(labels);
+            try {
+                invoke(def, call, result);
+            } finally {
+                scope.close();
+            }
             return result;
         }
         if (draining) {
@@ -179,13 +232,71 @@ public final class Dispatcher implements AutoCloseable {
                     new RpcException(RpcException.UNAVAILABLE, "Service is shutting down, try again later"));
         }
         if (MethodSpec.BROADCAST.equals(method) && !model.listeners().isEmpty()) {
-            return broadcast(call, onCallerThread);
+            return broadcast(call, labels, received, onCallerThread);
         }
         if (def == null) {
             return CompletableFuture.failedFuture(RpcException.methodNotFound(method));
         }
-        Task task = new Task(def, call, bulkheads.get(def.name()), frontWait(def, context), nanoClock.getAsLong());
+        Task task = new Task(
+                def, call, bulkheads.get(def.name()), frontWait(def, call.context()), received, labels);
         return submit(task, onCallerThread);
+    }
+
+    private static CallScope.Labels labels(String method, ObjectNode params, CallContext context, Trace trace) {
+        JsonNode key = params.get("key");
+        return CallScope.Labels.call(
+                context == null ? null : context.id(),
+                context == null ? null : context.caller(),
+                method,
+                key != null && key.isTextual() ? key.textValue() : null,
+                trace);
+    }
+
+    /** The call log's line: {@code Call 'ping' from front (redis): ok in 3 ms}. */
+    private void logCall(
+            String method, CallContext context, CallScope.Labels labels, long received, Throwable error) {
+        long millis = TimeUnit.NANOSECONDS.toMillis(nanoClock.getAsLong() - received);
+        Throwable failure = error == null ? null : Futures.unwrap(error);
+        CallScope scope = CallScope.open(labels);
+        try {
+            callLog.info(
+                    "{} '{}' from {} ({}): {} in {} ms",
+                    context != null && context.expectsReply() ? "Call" : "Notification",
+                    WireText.of(method),
+                    WireText.of(context == null ? "?" : context.caller()),
+                    context == null ? "?" : context.transport(),
+                    outcome(failure),
+                    millis);
+        } finally {
+            scope.close();
+        }
+    }
+
+    /**
+     * A call's outcome in one word, with the JSON-RPC code when it failed: {@code ok},
+     * {@code invalid (-32602)}, {@code overloaded (-32001)}, {@code timeout (-32002)},
+     * {@code unavailable (-32003)}, {@code error (-32603)}; shed calls answer "Shed: ...".
+     */
+    public static String outcome(Throwable failure) {
+        if (failure == null) {
+            return "ok";
+        }
+        int code = failure instanceof RpcException rpc ? rpc.code() : RpcException.INTERNAL_ERROR;
+        String word =
+                switch (code) {
+                    case RpcException.PARSE_ERROR,
+                            RpcException.INVALID_REQUEST,
+                            RpcException.METHOD_NOT_FOUND,
+                            RpcException.INVALID_PARAMS -> "invalid";
+                    case RpcException.OVERLOADED -> failure.getMessage() != null
+                                    && failure.getMessage().startsWith(SHED)
+                            ? "shed"
+                            : "overloaded";
+                    case RpcException.TIMEOUT -> "timeout";
+                    case RpcException.UNAVAILABLE -> "unavailable";
+                    default -> "error";
+                };
+        return word + " (" + code + ")";
     }
 
     /** How long front waits for this call, when it is front calling; 0 otherwise. */
@@ -202,6 +313,16 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private CompletableFuture<Object> submit(Task task, boolean onCallerThread) {
+        CallScope scope = CallScope.open(task.labels);
+        try {
+            admit(task, onCallerThread);
+        } finally {
+            scope.close();
+        }
+        return task.result;
+    }
+
+    private void admit(Task task, boolean onCallerThread) {
         switch (task.bulkhead.admit(task)) {
             case RUN -> {
                 if (onCallerThread) {
@@ -230,11 +351,20 @@ public final class Dispatcher implements AutoCloseable {
                 task.result.completeExceptionally(new RpcException(RpcException.OVERLOADED, why));
             }
         }
-        return task.result;
+    }
+
+    /** Runs a task counted as running, inside its call's scope. */
+    private void start(Task task) {
+        CallScope scope = CallScope.open(task.labels);
+        try {
+            run(task);
+        } finally {
+            scope.close();
+        }
     }
 
     /** Runs a task counted as running; sheds it first when its caller is already gone. */
-    private void start(Task task) {
+    private void run(Task task) {
         long now = nanoClock.getAsLong();
         if (task.callerGone(now)) {
             long waited = TimeUnit.NANOSECONDS.toMillis(now - task.receivedNanos);
@@ -247,7 +377,7 @@ public final class Dispatcher implements AutoCloseable {
             end(task);
             task.result.completeExceptionally(new RpcException(
                     RpcException.OVERLOADED,
-                    "Shed: " + task.def.name() + " waited " + waited + " ms, longer than front waits"));
+                    SHED + task.def.name() + " waited " + waited + " ms, longer than front waits"));
             return;
         }
         task.thread = Thread.currentThread();
@@ -276,8 +406,13 @@ public final class Dispatcher implements AutoCloseable {
             value = task.def.handler().handle(task.call);
             if (value instanceof CompletionStage<?> stage) {
                 stage.whenComplete((v, e) -> {
-                    end(task);
-                    complete(task, v, e);
+                    CallScope scope = CallScope.open(task.labels);
+                    try {
+                        end(task);
+                        complete(task, v, e);
+                    } finally {
+                        scope.close();
+                    }
                 });
                 return;
             }
@@ -320,14 +455,15 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /** Every listener whose key filter matches, each in its own bulkhead. */
-    private CompletableFuture<Object> broadcast(Call call, boolean onCallerThread) {
+    private CompletableFuture<Object> broadcast(
+            Call call, CallScope.Labels labels, long received, boolean onCallerThread) {
         JsonNode keyNode = call.params().node("key");
         String key = keyNode == null ? "" : keyNode.asText();
         List<CompletableFuture<Object>> runs = new ArrayList<>();
         for (MethodDef listener : model.listeners()) {
             List<String> keys = listener.spec().keys();
             if (keys.isEmpty() || keys.stream().anyMatch(key::startsWith)) {
-                Task task = new Task(listener, call, listenerBulkheads.get(listener), 0, nanoClock.getAsLong());
+                Task task = new Task(listener, call, listenerBulkheads.get(listener), 0, received, labels);
                 // only the first may use the caller's thread: the others must not wait for it
                 runs.add(submit(
                         task,

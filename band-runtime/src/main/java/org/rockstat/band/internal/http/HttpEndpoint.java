@@ -6,10 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.rockstat.band.call.CallContext;
 import org.rockstat.band.internal.concurrent.Futures;
 import org.rockstat.band.internal.dispatch.Dispatcher;
+import org.rockstat.band.internal.report.WireText;
+import org.rockstat.band.internal.trace.CallScope;
+import org.rockstat.band.internal.trace.Trace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * route, params, dispatch and rendering, request in, {@link ResponseRenderer.Rendered} out.
  * The connection layer ({@code internal.http.netty}) only moves bytes, keeps answers in order and
  * manages keep-alive; tests call this class directly, without sockets.
+ *
+ * <p>Every request gets a call id ({@code http-<n>}) and a hop of the trace its
+ * {@code traceparent} header names (a new trace without one); with the access log on, each
+ * answer is one INFO line on {@code org.rockstat.band.access} carrying both:
+ * {@code GET /hello -> hello: 200 ok in 3 ms}.
  *
  * <pre>{@code
  * HttpEndpoint endpoint = new HttpEndpoint(dispatcher, HttpRoutes.of(model), new CorsPolicy(List.of("*")));
@@ -29,17 +38,28 @@ public final class HttpEndpoint {
     public static final String ALLOW = "GET, POST, HEAD, OPTIONS";
 
     private static final Logger log = LoggerFactory.getLogger(HttpEndpoint.class);
+    /** The access log's logger: one line per request when {@code http.access_log} is on. */
+    public static final String ACCESS_LOG = "org.rockstat.band.access";
+
+    private static final Logger accessLog = LoggerFactory.getLogger(ACCESS_LOG);
     private static final AtomicLong IDS = new AtomicLong();
 
     private final Dispatcher dispatcher;
     private final HttpRouter router;
     private final CorsPolicy cors;
+    private final boolean logAccess;
 
     /** An endpoint over {@code routes}, calling {@code dispatcher}. */
     public HttpEndpoint(Dispatcher dispatcher, List<HttpRoute> routes, CorsPolicy cors) {
+        this(dispatcher, routes, cors, false);
+    }
+
+    /** An endpoint over {@code routes}, calling {@code dispatcher}; {@code logAccess}: the access log. */
+    public HttpEndpoint(Dispatcher dispatcher, List<HttpRoute> routes, CorsPolicy cors, boolean logAccess) {
         this.dispatcher = dispatcher;
         this.router = new HttpRouter(routes);
         this.cors = cors;
+        this.logAccess = logAccess;
     }
 
     /**
@@ -47,11 +67,34 @@ public final class HttpEndpoint {
      * where the method finished (a virtual thread), so rendering JSON stays off the event loop.
      */
     public CompletableFuture<ResponseRenderer.Rendered> handle(HttpExchange request) {
+        if (!logAccess) {
+            return answer(request, null, null).thenApply(Answered::rendered);
+        }
+        long begin = System.nanoTime();
+        String id = nextId();
+        Trace trace = Trace.continueFrom(Trace.parse(request.traceparent()));
+        return answer(request, id, trace).thenApply(answered -> {
+            logAccess(request, id, trace, begin, answered);
+            return answered.rendered();
+        });
+    }
+
+    /**
+     * An answer and, for the access log, the method that gave it ({@code null}: none did) and
+     * what it failed with ({@code null}: it did not).
+     */
+    private record Answered(ResponseRenderer.Rendered rendered, String method, Throwable failure) {}
+
+    private static String nextId() {
+        return "http-" + Long.toString(IDS.incrementAndGet(), 36);
+    }
+
+    private CompletableFuture<Answered> answer(HttpExchange request, String givenId, Trace givenTrace) {
         String path = new QueryStringDecoder(request.uri()).rawPath();
         String line = request.method() + " " + path;
         switch (request.method()) {
             case "OPTIONS" -> {
-                return CompletableFuture.completedFuture(new ResponseRenderer.Rendered(
+                return done(new ResponseRenderer.Rendered(
                         204, null, cors.preflight(request.origin(), request.requestedHeaders()), new byte[0]));
             }
             case "GET", "POST", "HEAD" -> {}
@@ -80,14 +123,37 @@ public final class HttpEndpoint {
             return done(request, ResponseRenderer.error(400, "Malformed URL: " + e.getMessage()));
         }
         String name = match.get().route().method();
-        CallContext context = new CallContext("http", "http-" + Long.toString(IDS.incrementAndGet(), 36), name, "http");
+        String id = givenId == null ? nextId() : givenId;
+        Trace trace = givenTrace == null ? Trace.continueFrom(Trace.parse(request.traceparent())) : givenTrace;
+        CallContext context = new CallContext(Dispatcher.HTTP, id, name, Dispatcher.HTTP);
         CompletableFuture<Object> call;
         try {
-            call = dispatcher.call(name, params, context);
+            call = dispatcher.call(name, params, context, false, trace);
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
-        return call.handle((value, error) -> withCors(request.origin(), render(name, value, error)));
+        return call.handle((value, error) -> new Answered(
+                withCors(request.origin(), render(name, value, error)),
+                name,
+                error == null ? null : Futures.unwrap(error)));
+    }
+
+    /** {@code GET /hello -> hello: 200 ok in 3 ms}; a request no method took: {@code GET /x: 404 in 0 ms}. */
+    private static void logAccess(HttpExchange request, String id, Trace trace, long begin, Answered answered) {
+        String path = new QueryStringDecoder(request.uri()).rawPath();
+        CallScope scope = CallScope.open(CallScope.Labels.call(id, Dispatcher.HTTP, answered.method(), null, trace));
+        try {
+            accessLog.info(
+                    "{} {}{}: {}{} in {} ms",
+                    request.method(),
+                    WireText.of(path),
+                    answered.method() == null ? "" : " -> " + WireText.escape(answered.method(), WireText.LIMIT),
+                    answered.rendered().status(),
+                    answered.method() == null ? "" : " " + Dispatcher.outcome(answered.failure()),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
+        } finally {
+            scope.close();
+        }
     }
 
     /** An answer the connection layer gives by itself (malformed request, body too large), with CORS. */
@@ -95,8 +161,12 @@ public final class HttpEndpoint {
         return withCors(origin, ResponseRenderer.error(status, message));
     }
 
-    private CompletableFuture<ResponseRenderer.Rendered> done(HttpExchange request, ResponseRenderer.Rendered answer) {
-        return CompletableFuture.completedFuture(withCors(request.origin(), answer));
+    private CompletableFuture<Answered> done(HttpExchange request, ResponseRenderer.Rendered answer) {
+        return done(withCors(request.origin(), answer));
+    }
+
+    private static CompletableFuture<Answered> done(ResponseRenderer.Rendered answer) {
+        return CompletableFuture.completedFuture(new Answered(answer, null, null));
     }
 
     private ResponseRenderer.Rendered withCors(String origin, ResponseRenderer.Rendered answer) {

@@ -4,16 +4,16 @@ import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
 import org.slf4j.Logger;
 
-/** How a failed job is reported: one ERROR line, the stack trace only at DEBUG. */
+/**
+ * How a failed job is reported: one ERROR line with the stack trace (a job that throws is a bug
+ * to find), carrying the run's {@code job} and {@code trace.id} from the MDC.
+ */
 final class JobFailures {
     private JobFailures() {}
 
-    /** Logs {@code <what> <source> failed: <ExceptionClass>: <message>}. */
+    /** Logs {@code <what> <source> failed: <ExceptionClass>: <message>} and the stack trace. */
     static void log(Logger log, String what, String source, Throwable failure) {
-        log.error("{} {} failed: {}", what, source, describe(failure));
-        if (log.isDebugEnabled()) {
-            log.debug(what + " " + source + " failure stack trace", failure);
-        }
+        log.error("{} {} failed: {}", what, source, describe(failure), failure);
     }
 
     static String describe(Throwable failure) {

@@ -12,6 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import org.rockstat.band.SteppedClock;
 import org.rockstat.band.internal.registry.JobDef;
+import org.rockstat.band.internal.trace.CallScope;
 import org.rockstat.band.job.Schedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,6 +106,8 @@ final class TaskScheduler {
     /** One run under the task's lock: counted, and logged when it fails; rethrows the failure. */
     private void run(Scheduled entry) throws Throwable {
         entry.running().lockInterruptibly();
+        // each run is a trace of its own: its log lines and the calls it makes share one id
+        CallScope scope = CallScope.open(CallScope.Labels.job(entry.task().source()));
         try {
             entry.task().job().run();
         } catch (Throwable failure) {
@@ -113,6 +116,7 @@ final class TaskScheduler {
             }
             throw failure;
         } finally {
+            scope.close();
             runs.incrementAndGet();
             entry.running().unlock();
         }

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.rockstat.band.internal.registry.JobDef;
+import org.rockstat.band.internal.trace.CallScope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,8 @@ final class WorkerRunner {
     private void run(Started entry) {
         JobDef worker = entry.worker();
         entry.began().complete(null);
+        // the worker's run is one trace: its log lines and the calls it makes share one id
+        CallScope scope = CallScope.open(CallScope.Labels.job(worker.source()));
         try {
             worker.job().run();
             log.debug("Worker {} finished", worker.source());
@@ -44,6 +47,8 @@ final class WorkerRunner {
                 JobFailures.log(log, "Worker", worker.source(), failure);
                 entry.ended().completeExceptionally(failure);
             }
+        } finally {
+            scope.close();
         }
     }
 

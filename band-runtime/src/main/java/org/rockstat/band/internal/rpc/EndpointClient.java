@@ -13,6 +13,8 @@ import org.rockstat.band.client.RpcClient;
 import org.rockstat.band.internal.concurrent.Futures;
 import org.rockstat.band.internal.report.Drops;
 import org.rockstat.band.internal.report.WireText;
+import org.rockstat.band.internal.trace.CallScope;
+import org.rockstat.band.internal.trace.Trace;
 import org.rockstat.band.internal.transport.Transport;
 
 /**
@@ -20,7 +22,8 @@ import org.rockstat.band.internal.transport.Transport;
  * table. A publish that reached nobody (PUBLISH answered 0 subscribers) can never be answered, so
  * such a request fails at once ("no service 'x' is listening") instead of waiting its timeout, a
  * {@code requestAll} completes at once with nothing, and a notification to nobody is counted as a
- * drop ({@code unheard}).
+ * drop ({@code unheard}). A call made while serving one (a handler's, a task run's) carries that
+ * call's trace ({@link CallScope#current()}), so the callee's log lines share its trace id.
  */
 final class EndpointClient implements RpcClient {
     private final String name;
@@ -96,7 +99,7 @@ final class EndpointClient implements RpcClient {
             return;
         }
         transport
-                .publish(service, WireMessages.notification(service, method, name, body))
+                .publish(service, WireMessages.notification(service, method, name, body, traceparent()))
                 .whenComplete((receivers, error) -> {
                     if (error != null) {
                         drops.drop(
@@ -156,7 +159,7 @@ final class EndpointClient implements RpcClient {
             return;
         }
         pending.add(call);
-        String message = WireMessages.request(call.id, channel, call.method, name, body);
+        String message = WireMessages.request(call.id, channel, call.method, name, body, traceparent());
         transport.publish(channel, message).whenComplete((receivers, error) -> {
             if (error != null) {
                 pending.abort(call.id, "not connected to " + transport.peerName() + " (" + error.getMessage() + ")");
@@ -164,6 +167,12 @@ final class EndpointClient implements RpcClient {
                 pending.unheard(call.id, channel);
             }
         });
+    }
+
+    /** The running call's trace as the callee's parent, or {@code null} outside a call. */
+    private static String traceparent() {
+        Trace current = CallScope.current();
+        return current == null ? null : current.traceparent();
     }
 
     private static void fail(PendingCall call, RpcException error) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -20,6 +21,7 @@ import org.rockstat.band.internal.http.HttpEndpoint;
 import org.rockstat.band.internal.http.HttpRoutes;
 import org.rockstat.band.internal.http.netty.HttpServer;
 import org.rockstat.band.internal.jobs.Lifecycle;
+import org.rockstat.band.internal.logging.Logging;
 import org.rockstat.band.internal.problem.Problems;
 import org.rockstat.band.internal.registry.ServiceModel;
 import org.rockstat.band.internal.rpc.Channels;
@@ -85,7 +87,7 @@ public final class ServiceAssembly {
             List<Path> configFiles,
             List<Object> services,
             List<Consumer<ServiceModel.Builder>> registrations) {
-        return start(settings, configFiles, services, registrations, defaultClock());
+        return start(settings, configFiles, services, registrations, defaultClock(), System.getenv());
     }
 
     /** The machine's clock in its zone: cron schedules run in local time, as Unix cron does. */
@@ -97,18 +99,21 @@ public final class ServiceAssembly {
     /**
      * Like {@link #start(Settings, List, List, List)}, with the clock tasks are planned by (its
      * zone is cron's), {@code __status} counts uptime by, and methods declaring a {@code Clock} or
-     * {@code InstantSource} parameter receive.
+     * {@code InstantSource} parameter receive; {@code env} is the environment the logging
+     * variables ({@code LOG_FORMAT}, {@code LOG_LEVEL_LIBS}) are checked in.
      */
     public static ServiceAssembly start(
             Settings settings,
             List<Path> configFiles,
             List<Object> services,
             List<Consumer<ServiceModel.Builder>> registrations,
-            Clock clock) {
+            Clock clock,
+            Map<String, String> env) {
         long begin = System.nanoTime();
         Problems problems = new Problems();
         RuntimeConfig config = RuntimeConfig.read(settings, problems);
         Transports.check(config.redisDsn(), problems);
+        Logging.check(env, problems);
         ServiceAssembly assembly = new ServiceAssembly(settings, config, clock);
         log.info(
                 "Starting service '{}' (env {}) in {}; config: {}",
@@ -158,13 +163,15 @@ public final class ServiceAssembly {
                             config.rpc().maxInFlight(),
                             config.rpc().maxQueued(),
                             config.rpc().maxAbandoned()),
-                    config.isProduction());
+                    config.isProduction(),
+                    config.logs().rpcCalls());
             Set<String> channels = Channels.of(model, config);
             ready = endpoint.start(channels, dispatcher);
             HttpEndpoint httpEndpoint = new HttpEndpoint(
                     dispatcher,
                     HttpRoutes.of(model),
-                    new CorsPolicy(config.http().corsOrigins()));
+                    new CorsPolicy(config.http().corsOrigins()),
+                    config.logs().httpAccess());
             http = new HttpServer(
                     httpEndpoint,
                     new HttpServer.Limits(

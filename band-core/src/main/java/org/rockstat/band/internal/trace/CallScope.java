@@ -1,0 +1,111 @@
+package org.rockstat.band.internal.trace;
+
+import org.rockstat.band.internal.report.WireText;
+import org.slf4j.MDC;
+
+/**
+ * What every log line of one call carries, set on the thread that runs the call and taken off
+ * when it ends: the MDC entries ({@code call.id}, {@code call.from}, {@code call.method},
+ * {@code call.key}, {@code trace.id}, {@code span.id}; {@code job} for a worker or task run) and
+ * the {@link Trace} a call made from here continues ({@link #current()}). Names follow ECS where
+ * ECS has them ({@code trace.id}, {@code span.id}); the others live under {@code call.}, which
+ * ECS does not use. Values from the wire are escaped ({@link WireText}), so a forged caller name
+ * cannot forge a line.
+ *
+ * <pre>{@code
+ * CallScope.Labels labels = CallScope.Labels.call("17", "front", "enrich", "page", Trace.start());
+ * try (CallScope scope = CallScope.open(labels)) {
+ *     log.info("...");                 // carries call.id=17, call.from=front, trace.id=...
+ *     CallScope.current();             // the trace an RpcClient call sends on
+ * }
+ * }</pre>
+ */
+public final class CallScope implements AutoCloseable {
+    /** The JSON-RPC id of the call (a generated one for HTTP). */
+    public static final String CALL_ID = "call.id";
+    /** Who called ({@code from}; {@code http} for the service's own HTTP endpoint). */
+    public static final String FROM = "call.from";
+    /** The method as called. */
+    public static final String METHOD = "call.method";
+    /** The event's routing key ({@code params.key}), for events. */
+    public static final String KEY = "call.key";
+    /** The W3C trace id: the same in every service on a request's path. */
+    public static final String TRACE_ID = "trace.id";
+    /** This hop's W3C span id. */
+    public static final String SPAN_ID = "span.id";
+    /** The worker or task whose run this is. */
+    public static final String JOB = "job";
+
+    private static final String[] KEYS = {CALL_ID, FROM, METHOD, KEY, TRACE_ID, SPAN_ID, JOB};
+    private static final ThreadLocal<Trace> CURRENT = new ThreadLocal<>();
+
+    private final String[] previous = new String[KEYS.length];
+    private final Trace previousTrace;
+
+    /**
+     * The labels of one call or job run, escaped once when made.
+     *
+     * @param values one per MDC key in this class's order ({@code null}: not set)
+     * @param trace  the hop
+     */
+    @SuppressWarnings("ArrayRecordComponent") // built once per call, never compared
+    public record Labels(String[] values, Trace trace) {
+        /** A served call; {@code id}, {@code key} may be {@code null} (a notification, no event). */
+        public static Labels call(String id, String from, String method, String key, Trace trace) {
+            return new Labels(
+                    new String[] {
+                        wire(id), wire(from), wire(method), wire(key), trace.traceId(), trace.spanId(), null
+                    },
+                    trace);
+        }
+
+        /** One run of a worker or task ({@code source} names it), starting a trace of its own. */
+        public static Labels job(String source) {
+            Trace trace = Trace.start();
+            return new Labels(new String[] {null, null, null, null, trace.traceId(), trace.spanId(), source}, trace);
+        }
+
+        private static String wire(String value) {
+            return value == null ? null : WireText.escape(value, WireText.LIMIT);
+        }
+    }
+
+    private CallScope(Labels labels) {
+        for (int i = 0; i < KEYS.length; i++) {
+            previous[i] = MDC.get(KEYS[i]);
+            put(KEYS[i], labels.values[i]);
+        }
+        previousTrace = CURRENT.get();
+        CURRENT.set(labels.trace);
+    }
+
+    /** Puts {@code labels} on this thread until {@link #close()}, which restores what was there. */
+    public static CallScope open(Labels labels) {
+        return new CallScope(labels);
+    }
+
+    /** The hop running on this thread, or {@code null} outside a call. */
+    public static Trace current() {
+        return CURRENT.get();
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < KEYS.length; i++) {
+            put(KEYS[i], previous[i]);
+        }
+        if (previousTrace == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(previousTrace);
+        }
+    }
+
+    private static void put(String key, String value) {
+        if (value == null) {
+            MDC.remove(key);
+        } else {
+            MDC.put(key, value);
+        }
+    }
+}
