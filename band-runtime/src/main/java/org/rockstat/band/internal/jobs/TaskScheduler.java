@@ -32,6 +32,7 @@ final class TaskScheduler {
 
     private final Clock clock;
     private final JobThreads threads = new JobThreads("band-task-");
+    private final JobFailures failures = new JobFailures(log);
     private final AtomicLong runs = new AtomicLong();
     private final List<Scheduled> scheduled = new CopyOnWriteArrayList<>();
 
@@ -112,7 +113,7 @@ final class TaskScheduler {
             entry.task().job().run();
         } catch (Throwable failure) {
             if (!(threads.stopping() && JobFailures.isInterruption(failure))) {
-                JobFailures.log(log, "Task", entry.task().source(), failure);
+                failures.log("Task", entry.task().source(), failure);
             }
             throw failure;
         } finally {

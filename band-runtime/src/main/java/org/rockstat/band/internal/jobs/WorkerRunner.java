@@ -17,6 +17,7 @@ final class WorkerRunner {
     private static final Logger log = LoggerFactory.getLogger(WorkerRunner.class);
 
     private final JobThreads threads = new JobThreads("band-worker-");
+    private final JobFailures failures = new JobFailures(log);
     private final List<Started> started = new CopyOnWriteArrayList<>();
 
     /** A started worker: its body began ({@code began}) and ended ({@code ended}, failing with what it threw). */
@@ -44,7 +45,7 @@ final class WorkerRunner {
                 log.debug("Worker {} stopped", worker.source());
                 entry.ended().complete(null);
             } else {
-                JobFailures.log(log, "Worker", worker.source(), failure);
+                failures.log("Worker", worker.source(), failure);
                 entry.ended().completeExceptionally(failure);
             }
         } finally {

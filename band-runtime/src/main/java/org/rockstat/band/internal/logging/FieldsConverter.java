@@ -16,10 +16,12 @@ import org.rockstat.band.internal.trace.CallScope;
 public final class FieldsConverter extends ClassicConverter {
     /** The pattern word this converter is registered under. */
     static final String WORD = "bandFields";
-    /** Logback context properties holding the service's name and environment. */
+    /** The field naming the service, in the text and json formats. */
     static final String SERVICE = "service";
-
+    /** The field naming the service's environment, in the text and json formats. */
     static final String ENV = "env";
+    /** The Logback context object holding {@code service=... env=...} for this configuration. */
+    static final String IDENTITY = "band.log.identity";
 
     private static final List<String> FIRST = List.of(
             CallScope.CALL_ID,
@@ -30,15 +32,30 @@ public final class FieldsConverter extends ClassicConverter {
             CallScope.TRACE_ID,
             CallScope.SPAN_ID);
 
+    private String identity = "";
+
     /** Made by Logback's pattern parser. */
     public FieldsConverter() {}
 
+    /** The service and environment of the configuration this converter was made for. */
+    static String identity(String service, String env) {
+        StringBuilder out = new StringBuilder();
+        append(out, SERVICE, service);
+        append(out, ENV, env);
+        return out.toString();
+    }
+
+    @Override
+    public void start() {
+        if (getContext() != null && getContext().getObject(IDENTITY) instanceof String text) {
+            identity = text;
+        }
+        super.start();
+    }
+
     @Override
     public String convert(ILoggingEvent event) {
-        StringBuilder out = new StringBuilder();
-        Map<String, String> context = event.getLoggerContextVO().getPropertyMap();
-        append(out, SERVICE, context.get(SERVICE));
-        append(out, ENV, context.get(ENV));
+        StringBuilder out = new StringBuilder(identity);
         Map<String, String> mdc = event.getMDCPropertyMap();
         if (!mdc.isEmpty()) {
             for (String key : FIRST) {

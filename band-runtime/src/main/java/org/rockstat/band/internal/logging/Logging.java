@@ -110,12 +110,7 @@ public final class Logging {
     /** Resets {@code context} and applies {@code env}; writes to stdout when {@code out} is null. */
     static void apply(LoggerContext context, LogSettings settings, OutputStream out) {
         context.reset();
-        if (settings.service() != null) {
-            context.putProperty(FieldsConverter.SERVICE, settings.service());
-        }
-        if (settings.env() != null) {
-            context.putProperty(FieldsConverter.ENV, settings.env());
-        }
+        context.putObject(FieldsConverter.IDENTITY, FieldsConverter.identity(settings.service(), settings.env()));
 
         OutputStreamAppender<ILoggingEvent> appender =
                 out == null ? new ConsoleAppender<>() : new OutputStreamAppender<>();

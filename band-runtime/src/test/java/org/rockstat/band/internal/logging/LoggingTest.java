@@ -151,10 +151,38 @@ class LoggingTest {
         assertThat(lines()).singleElement().asString().endsWith(" - netty warn");
 
         out.reset();
-        Logging.configure(Map.of("LOG_LEVEL", "debug"), out);
+        Logging.configure(Map.of("LOG_LEVEL", "debug", "LOG_LEVEL_LIBS", "debug"), out);
         netty.debug("netty debug");
         lettuce.debug("lettuce debug");
         assertThat(lines()).hasSize(2);
+    }
+
+    @Test
+    void debuggingBandKeepsNettyAndLettuceQuiet() {
+        Logger netty = LoggerFactory.getLogger("io.netty.channel.DefaultChannelPipeline");
+        Logger lettuce = LoggerFactory.getLogger("io.lettuce.core.protocol.CommandHandler");
+        Logger reconnect = LoggerFactory.getLogger("io.lettuce.core.protocol.ConnectionWatchdog");
+
+        Logging.configure(Map.of("LOG_LEVEL", "debug"), out);
+        netty.debug("netty debug");
+        netty.info("netty info");
+        lettuce.debug("lettuce debug");
+        reconnect.warn("reconnecting");
+        band.debug("band debug");
+        netty.warn("netty warn");
+
+        assertThat(lines()).hasSize(2);
+        assertThat(lines().get(0)).endsWith(" - band debug");
+        assertThat(lines().get(1)).endsWith(" - netty warn");
+    }
+
+    @Test
+    void anErrorOnlyRootHoldsTheLibrariesAtErrorToo() {
+        Logger netty = LoggerFactory.getLogger("io.netty.channel.DefaultChannelPipeline");
+        Logging.configure(Map.of("LOG_LEVEL", "error"), out);
+        netty.warn("netty warn");
+        netty.error("netty error");
+        assertThat(lines()).singleElement().asString().endsWith(" - netty error");
     }
 
     @Test
