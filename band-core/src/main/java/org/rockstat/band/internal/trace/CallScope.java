@@ -66,7 +66,21 @@ public final class CallScope implements AutoCloseable {
         }
 
         private static String wire(String value) {
-            return value == null ? null : WireText.escape(value, WireText.LIMIT);
+            if (value == null) {
+                return null;
+            }
+            // names and ids are almost always plain: no copy for them
+            if (value.length() <= WireText.LIMIT) {
+                boolean plain = true;
+                for (int i = 0; i < value.length() && plain; i++) {
+                    char c = value.charAt(i);
+                    plain = c >= 0x20 && c < 0x7f && c != '\\';
+                }
+                if (plain) {
+                    return value;
+                }
+            }
+            return WireText.escape(value, WireText.LIMIT);
         }
     }
 

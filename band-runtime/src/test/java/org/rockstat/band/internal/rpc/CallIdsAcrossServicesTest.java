@@ -63,7 +63,7 @@ class CallIdsAcrossServicesTest {
                 List.of(),
                 List.of(),
                 List.of(b -> b.method(spec, handler)));
-        service.ready().orTimeout(10, TimeUnit.SECONDS).join();
+        service.ready().orTimeout(30, TimeUnit.SECONDS).join(); // a loaded machine is slow to subscribe
         return service;
     }
 
