@@ -237,8 +237,7 @@ public final class Dispatcher implements AutoCloseable {
         if (def == null) {
             return CompletableFuture.failedFuture(RpcException.methodNotFound(method));
         }
-        Task task = new Task(
-                def, call, bulkheads.get(def.name()), frontWait(def, call.context()), received, labels);
+        Task task = new Task(def, call, bulkheads.get(def.name()), frontWait(def, call.context()), received, labels);
         return submit(task, onCallerThread);
     }
 
@@ -253,8 +252,7 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /** The call log's line: {@code Call 'ping' from front (redis): ok in 3 ms}. */
-    private void logCall(
-            String method, CallContext context, CallScope.Labels labels, long received, Throwable error) {
+    private void logCall(String method, CallContext context, CallScope.Labels labels, long received, Throwable error) {
         long millis = TimeUnit.NANOSECONDS.toMillis(nanoClock.getAsLong() - received);
         Throwable failure = error == null ? null : Futures.unwrap(error);
         CallScope scope = CallScope.open(labels);
@@ -282,20 +280,17 @@ public final class Dispatcher implements AutoCloseable {
             return "ok";
         }
         int code = failure instanceof RpcException rpc ? rpc.code() : RpcException.INTERNAL_ERROR;
-        String word =
-                switch (code) {
-                    case RpcException.PARSE_ERROR,
-                            RpcException.INVALID_REQUEST,
-                            RpcException.METHOD_NOT_FOUND,
-                            RpcException.INVALID_PARAMS -> "invalid";
-                    case RpcException.OVERLOADED -> failure.getMessage() != null
-                                    && failure.getMessage().startsWith(SHED)
-                            ? "shed"
-                            : "overloaded";
-                    case RpcException.TIMEOUT -> "timeout";
-                    case RpcException.UNAVAILABLE -> "unavailable";
-                    default -> "error";
-                };
+        String word = switch (code) {
+            case RpcException.PARSE_ERROR,
+                    RpcException.INVALID_REQUEST,
+                    RpcException.METHOD_NOT_FOUND,
+                    RpcException.INVALID_PARAMS -> "invalid";
+            case RpcException.OVERLOADED ->
+                failure.getMessage() != null && failure.getMessage().startsWith(SHED) ? "shed" : "overloaded";
+            case RpcException.TIMEOUT -> "timeout";
+            case RpcException.UNAVAILABLE -> "unavailable";
+            default -> "error";
+        };
         return word + " (" + code + ")";
     }
 

@@ -53,9 +53,7 @@ public final class CallScope implements AutoCloseable {
         /** A served call; {@code id}, {@code key} may be {@code null} (a notification, no event). */
         public static Labels call(String id, String from, String method, String key, Trace trace) {
             return new Labels(
-                    new String[] {
-                        wire(id), wire(from), wire(method), wire(key), trace.traceId(), trace.spanId(), null
-                    },
+                    new String[] {wire(id), wire(from), wire(method), wire(key), trace.traceId(), trace.spanId(), null},
                     trace);
         }
 

@@ -30,13 +30,12 @@ final class LogEncoders {
     private LogEncoders() {}
 
     static Encoder<ILoggingEvent> create(LoggerContext context, LogSettings settings) {
-        Encoder<ILoggingEvent> encoder =
-                switch (settings.format()) {
-                    case TEXT -> readable(context);
-                    case JSON -> json(settings);
-                    case ECS -> ecs(settings);
-                    case LOGSTASH -> logstash(settings);
-                };
+        Encoder<ILoggingEvent> encoder = switch (settings.format()) {
+            case TEXT -> readable(context);
+            case JSON -> json(settings);
+            case ECS -> ecs(settings);
+            case LOGSTASH -> logstash(settings);
+        };
         encoder.setContext(context);
         encoder.start();
         return encoder;

@@ -97,7 +97,9 @@ class LifecycleTest {
         await().atMost(DEADLINE).until(() -> !logs.at(Level.ERROR).isEmpty());
         ILoggingEvent error = logs.at(Level.ERROR).getFirst();
         assertThat(error.getFormattedMessage()).isEqualTo("Worker 'bad' failed: java.lang.IllegalStateException: boom");
-        assertThat(error.getThrowableProxy().getMessage()).as("the stack trace at ERROR").isEqualTo("boom");
+        assertThat(error.getThrowableProxy().getMessage())
+                .as("the stack trace at ERROR")
+                .isEqualTo("boom");
         assertThat(error.getMDCPropertyMap()).containsEntry("job", "'bad'").containsKey("trace.id");
         assertThat(logs.at(Level.DEBUG))
                 .as("the stack trace once")

@@ -30,7 +30,8 @@ import org.slf4j.MDC;
 /** The four formats, from the same logger configuration a service runs with. */
 class LogFormatsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Trace TRACE = Trace.continueFrom(Trace.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
+    private static final Trace TRACE =
+            Trace.continueFrom(Trace.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
 
     /**
      * ECS 8.x field names a line of ours may use (https://www.elastic.co/guide/en/ecs/current/ecs-field-reference.html):
@@ -126,7 +127,8 @@ class LogFormatsTest {
         assertThat(info.get("service.name").asText()).isEqualTo("geo");
         assertThat(info.get("service.environment").asText()).isEqualTo("production");
         assertThat(info.get("log.logger").asText()).isEqualTo("org.rockstat.band.internal.dispatch.Dispatcher");
-        assertThat(info.get("process.thread.name").asText()).isEqualTo(Thread.currentThread().getName());
+        assertThat(info.get("process.thread.name").asText())
+                .isEqualTo(Thread.currentThread().getName());
         assertThat(info.get("trace.id").asText()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
         assertThat(info.get("span.id").asText()).isEqualTo(TRACE.spanId()).isNotEqualTo("00f067aa0ba902b7");
         assertThat(info.get("call.id").asText()).isEqualTo("17");
@@ -162,7 +164,8 @@ class LogFormatsTest {
         assertThat(info.get("@version").asText()).isEqualTo("1");
         assertThat(info.get("message").asText()).isEqualTo("enriched page");
         assertThat(info.get("logger_name").asText()).isEqualTo("org.rockstat.band.internal.dispatch.Dispatcher");
-        assertThat(info.get("thread_name").asText()).isEqualTo(Thread.currentThread().getName());
+        assertThat(info.get("thread_name").asText())
+                .isEqualTo(Thread.currentThread().getName());
         assertThat(info.get("level").asText()).isEqualTo("INFO");
         assertThat(info.get("level_value").asInt()).isEqualTo(20000);
         assertThat(info.get("service").asText()).isEqualTo("geo");
@@ -186,7 +189,9 @@ class LogFormatsTest {
         out.reset();
         Logging.configure(env("JSON_LOGS", "1", "LOG_FORMAT", "ECS"), out);
         dispatcher.info("x");
-        assertThat(jsonLines().getFirst().has("ecs.version")).as("director's JSON_LOGS=1 yields to LOG_FORMAT").isTrue();
+        assertThat(jsonLines().getFirst().has("ecs.version"))
+                .as("director's JSON_LOGS=1 yields to LOG_FORMAT")
+                .isTrue();
     }
 
     @Test
@@ -223,10 +228,14 @@ class LogFormatsTest {
         dispatcher.info("readable");
         assertThat(lines()).singleElement().asString().endsWith(" - readable");
 
-        assertThatThrownBy(() -> Band.create(dir, Map.of("LOG_FORMAT", "xml"), Map.of("name", "t", "listen", "127.0.0.1:0"))
+        assertThatThrownBy(() -> Band.create(
+                                dir, Map.of("LOG_FORMAT", "xml"), Map.of("name", "t", "listen", "127.0.0.1:0"))
                         .start())
-                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems())
-                        .containsExactly("Unknown log format 'xml' in environment variable LOG_FORMAT: use text, json,"
-                                + " ecs or logstash (unset: text, or json with JSON_LOGS=true)"));
+                .isInstanceOfSatisfying(
+                        ConfigurationException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "Unknown log format 'xml' in environment variable LOG_FORMAT: use text, json,"
+                                                + " ecs or logstash (unset: text, or json with JSON_LOGS=true)"));
     }
 }

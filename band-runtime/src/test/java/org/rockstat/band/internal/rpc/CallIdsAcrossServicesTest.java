@@ -55,11 +55,20 @@ class CallIdsAcrossServicesTest {
         callLog.close();
     }
 
-    private static ServiceAssembly start(String name, Map<String, Object> logs, MethodSpec spec,
-            org.rockstat.band.method.MethodHandler handler) {
+    private static ServiceAssembly start(
+            String name, Map<String, Object> logs, MethodSpec spec, org.rockstat.band.method.MethodHandler handler) {
         ServiceAssembly service = ServiceAssembly.start(
-                Settings.of(Map.of("name", name, "redis_dsn", redis.dsn(), "listen", "127.0.0.1:0", "http", logs.get("http"),
-                        "rpc", logs.get("rpc"))),
+                Settings.of(Map.of(
+                        "name",
+                        name,
+                        "redis_dsn",
+                        redis.dsn(),
+                        "listen",
+                        "127.0.0.1:0",
+                        "http",
+                        logs.get("http"),
+                        "rpc",
+                        logs.get("rpc"))),
                 List.of(),
                 List.of(),
                 List.of(b -> b.method(spec, handler)));
@@ -124,7 +133,9 @@ class CallIdsAcrossServicesTest {
         assertThat(accessLog.events().getFirst().getMDCPropertyMap())
                 .containsEntry("span.id", pagesSpan)
                 .containsEntry("call.id", asks.getMDCPropertyMap().get("call.id"));
-        assertThat(callLog.messages()).as("pages has no call log, geo no access log").hasSize(1);
+        assertThat(callLog.messages())
+                .as("pages has no call log, geo no access log")
+                .hasSize(1);
         assertThat(accessLog.messages()).hasSize(1);
     }
 

@@ -14,8 +14,9 @@ class TraceparentWireTest {
     void withoutATraceTheMessagesAreWhatTheyAlwaysWere() {
         ObjectNode params = Json.object().put("ip", "1.2.3.4");
         assertThat(WireMessages.request("7", "geo", "lookup", "pages", params, null))
-                .isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":\"7\",\"method\":\"geo:lookup:pages\",\"params\":{\"ip\":\"1.2.3.4\"},"
-                        + "\"to\":\"geo\",\"from\":\"pages\"}")
+                .isEqualTo(
+                        "{\"jsonrpc\":\"2.0\",\"id\":\"7\",\"method\":\"geo:lookup:pages\",\"params\":{\"ip\":\"1.2.3.4\"},"
+                                + "\"to\":\"geo\",\"from\":\"pages\"}")
                 .isEqualTo(WireMessages.request("7", "geo", "lookup", "pages", params));
         assertThat(WireMessages.notification("geo", "seen", "pages", params, null))
                 .isEqualTo("{\"jsonrpc\":\"2.0\",\"method\":\"geo:seen:pages\",\"params\":{\"ip\":\"1.2.3.4\"},"

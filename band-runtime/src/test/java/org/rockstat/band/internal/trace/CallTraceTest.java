@@ -116,17 +116,21 @@ class CallTraceTest {
     @Test
     void wireValuesInTheMdcAreEscaped() throws Exception {
         Dispatcher dispatcher = dispatcher(false);
-        dispatcher.call("look", null, new CallContext("evil\nINFO forged", "1", "look", "redis"), true, null)
+        dispatcher
+                .call("look", null, new CallContext("evil\nINFO forged", "1", "look", "redis"), true, null)
                 .get(5, TimeUnit.SECONDS);
         assertThat(seen.get("call.from")).isEqualTo("evil\\nINFO forged");
-        assertThat(seen.get("trace.id")).as("a trace is started when the caller sent none").matches("[0-9a-f]{32}");
+        assertThat(seen.get("trace.id"))
+                .as("a trace is started when the caller sent none")
+                .matches("[0-9a-f]{32}");
     }
 
     @Test
     void aFailureIsOneWarnWithItsStackTraceAndCallIdWhileInvalidParamsStayQuiet() {
         Dispatcher dispatcher = dispatcher(false);
         CompletableFuture<Object> boom = dispatcher.call("boom", null, new CallContext("front", "5", "boom", "redis"));
-        CompletableFuture<Object> picky = dispatcher.call("picky", null, new CallContext("front", "6", "picky", "redis"));
+        CompletableFuture<Object> picky =
+                dispatcher.call("picky", null, new CallContext("front", "6", "picky", "redis"));
         assertThat(boom).failsWithin(5, TimeUnit.SECONDS);
         assertThat(picky).failsWithin(5, TimeUnit.SECONDS);
 
@@ -151,11 +155,16 @@ class CallTraceTest {
     @Test
     void theCallLogIsOneInfoLinePerCallWithOutcomeAndDuration() {
         Dispatcher dispatcher = dispatcher(true);
-        assertThat(dispatcher.call("look", null, new CallContext("front", "1", "look", "redis"))).succeedsWithin(5, TimeUnit.SECONDS);
-        assertThat(dispatcher.call("picky", null, new CallContext("director", "2", "picky", "redis"))).failsWithin(5, TimeUnit.SECONDS);
-        assertThat(dispatcher.call("boom", null, new CallContext("geo", null, "boom", "memory"))).failsWithin(5, TimeUnit.SECONDS);
-        assertThat(dispatcher.call("nothing", null, new CallContext("geo", "3", "nothing", "redis"))).failsWithin(5, TimeUnit.SECONDS);
-        assertThat(dispatcher.call("look", null, new CallContext("http", "http-1", "look", "http"))).succeedsWithin(5, TimeUnit.SECONDS);
+        assertThat(dispatcher.call("look", null, new CallContext("front", "1", "look", "redis")))
+                .succeedsWithin(5, TimeUnit.SECONDS);
+        assertThat(dispatcher.call("picky", null, new CallContext("director", "2", "picky", "redis")))
+                .failsWithin(5, TimeUnit.SECONDS);
+        assertThat(dispatcher.call("boom", null, new CallContext("geo", null, "boom", "memory")))
+                .failsWithin(5, TimeUnit.SECONDS);
+        assertThat(dispatcher.call("nothing", null, new CallContext("geo", "3", "nothing", "redis")))
+                .failsWithin(5, TimeUnit.SECONDS);
+        assertThat(dispatcher.call("look", null, new CallContext("http", "http-1", "look", "http")))
+                .succeedsWithin(5, TimeUnit.SECONDS);
 
         // each line is written as its call completes, on the thread that completed it
         await().atMost(Duration.ofSeconds(5)).until(() -> callLog.messages().size() >= 4);
@@ -164,9 +173,12 @@ class CallTraceTest {
                 .hasSize(4)
                 .satisfiesExactlyInAnyOrder(
                         m -> assertThat(m).matches("Call 'look' from front \\(redis\\): ok in \\d+ ms"),
-                        m -> assertThat(m).matches("Call 'picky' from director \\(redis\\): invalid \\(-32602\\) in \\d+ ms"),
-                        m -> assertThat(m).matches("Notification 'boom' from geo \\(memory\\): error \\(-32603\\) in \\d+ ms"),
-                        m -> assertThat(m).matches("Call 'nothing' from geo \\(redis\\): invalid \\(-32601\\) in \\d+ ms"));
+                        m -> assertThat(m)
+                                .matches("Call 'picky' from director \\(redis\\): invalid \\(-32602\\) in \\d+ ms"),
+                        m -> assertThat(m)
+                                .matches("Notification 'boom' from geo \\(memory\\): error \\(-32603\\) in \\d+ ms"),
+                        m -> assertThat(m)
+                                .matches("Call 'nothing' from geo \\(redis\\): invalid \\(-32601\\) in \\d+ ms"));
         assertThat(callLog.events()).allSatisfy(e -> {
             assertThat(e.getLevel()).isEqualTo(Level.INFO);
             assertThat(e.getMDCPropertyMap()).containsKey("trace.id");
