@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +25,6 @@ import org.slf4j.MDC;
 
 /** The four formats, from the same logger configuration a service runs with. */
 class LogFormatsTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Trace TRACE =
             Trace.continueFrom(Trace.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
 
@@ -55,26 +50,13 @@ class LogFormatsTest {
             "trace.id",
             "span.id");
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final LogLines out = new LogLines();
     private final Logger dispatcher = LoggerFactory.getLogger("org.rockstat.band.internal.dispatch.Dispatcher");
 
     @AfterEach
     void restoreDefaults() {
         MDC.clear();
         Logging.configure(System.getenv());
-    }
-
-    private List<String> lines() {
-        String text = out.toString(StandardCharsets.UTF_8);
-        return text.isEmpty() ? List.of() : List.of(text.split("\n"));
-    }
-
-    private List<JsonNode> jsonLines() throws Exception {
-        List<JsonNode> nodes = new ArrayList<>();
-        for (String line : lines()) {
-            nodes.add(JSON.readTree(line));
-        }
-        return nodes;
     }
 
     private static Map<String, String> env(String... pairs) {
@@ -113,11 +95,11 @@ class LogFormatsTest {
 
     @Test
     void ecsLinesUseEcsFieldNamesOnly() throws Exception {
-        Logging.configure(env("LOG_FORMAT", "ecs"), out);
+        Logging.configure(env("LOG_FORMAT", "ecs"), out.stream());
 
         logACall();
 
-        List<JsonNode> lines = jsonLines();
+        List<JsonNode> lines = out.json();
         assertThat(lines).hasSize(2);
         Map<String, JsonNode> info = flatten(lines.get(0));
         assertThat(OffsetDateTime.parse(info.get("@timestamp").asText())).isNotNull();
@@ -155,11 +137,11 @@ class LogFormatsTest {
 
     @Test
     void logstashLinesUseLogstashFieldNamesAndCarryServiceAndEnv() throws Exception {
-        Logging.configure(env("LOG_FORMAT", "logstash"), out);
+        Logging.configure(env("LOG_FORMAT", "logstash"), out.stream());
 
         logACall();
 
-        JsonNode info = jsonLines().get(0);
+        JsonNode info = out.json().get(0);
         assertThat(OffsetDateTime.parse(info.get("@timestamp").asText())).isNotNull();
         assertThat(info.get("@version").asText()).isEqualTo("1");
         assertThat(info.get("message").asText()).isEqualTo("enriched page");
@@ -172,36 +154,36 @@ class LogFormatsTest {
         assertThat(info.get("env").asText()).isEqualTo("production");
         assertThat(info.get("trace.id").asText()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
         assertThat(info.get("call.id").asText()).isEqualTo("17");
-        assertThat(jsonLines().get(1).get("stack_trace").asText()).startsWith("java.lang.IllegalStateException: boom");
+        assertThat(out.json().get(1).get("stack_trace").asText()).startsWith("java.lang.IllegalStateException: boom");
     }
 
     @Test
     void jsonLogsTrueIsTheJsonFormatAndLogFormatWinsOverIt() throws Exception {
-        Logging.configure(env("JSON_LOGS", "1"), out);
+        Logging.configure(env("JSON_LOGS", "1"), out.stream());
         logACall();
-        JsonNode json = jsonLines().get(0);
+        JsonNode json = out.json().get(0);
         assertThat(json.get("time")).isNotNull();
         assertThat(json.get("service").asText()).isEqualTo("geo");
         assertThat(json.get("env").asText()).isEqualTo("production");
         assertThat(json.get("call.method").asText()).isEqualTo("enrich");
-        assertThat(jsonLines().get(1).get("exception").asText()).startsWith("java.lang.IllegalStateException: boom");
+        assertThat(out.json().get(1).get("exception").asText()).startsWith("java.lang.IllegalStateException: boom");
 
         out.reset();
-        Logging.configure(env("JSON_LOGS", "1", "LOG_FORMAT", "ECS"), out);
+        Logging.configure(env("JSON_LOGS", "1", "LOG_FORMAT", "ECS"), out.stream());
         dispatcher.info("x");
-        assertThat(jsonLines().getFirst().has("ecs.version"))
+        assertThat(out.json().getFirst().has("ecs.version"))
                 .as("director's JSON_LOGS=1 yields to LOG_FORMAT")
                 .isTrue();
     }
 
     @Test
     void textShowsServiceEnvAndTheCallsMdc() {
-        Logging.configure(env(), out);
+        Logging.configure(env(), out.stream());
 
         logACall();
         dispatcher.info("outside a call");
 
-        List<String> lines = lines();
+        List<String> lines = out.lines();
         assertThat(lines.get(0))
                 .matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3} INFO  \\["
                         + Thread.currentThread().getName()
@@ -224,9 +206,9 @@ class LogFormatsTest {
                         "Unknown log level 'loud' in environment variable LOG_LEVEL_LIBS: use trace, debug, info,"
                                 + " warn or error (unset: warn, the level Netty and Lettuce are quiet at)");
 
-        Logging.configure(Map.of("LOG_FORMAT", "xml"), out);
+        Logging.configure(Map.of("LOG_FORMAT", "xml"), out.stream());
         dispatcher.info("readable");
-        assertThat(lines()).singleElement().asString().endsWith(" - readable");
+        assertThat(out.lines()).singleElement().asString().endsWith(" - readable");
 
         assertThatThrownBy(() -> Band.create(
                                 dir, Map.of("LOG_FORMAT", "xml"), Map.of("name", "t", "listen", "127.0.0.1:0"))
