@@ -308,16 +308,6 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private CompletableFuture<Object> submit(Task task, boolean onCallerThread) {
-        CallScope scope = CallScope.open(task.labels);
-        try {
-            admit(task, onCallerThread);
-        } finally {
-            scope.close();
-        }
-        return task.result;
-    }
-
-    private void admit(Task task, boolean onCallerThread) {
         switch (task.bulkhead.admit(task)) {
             case RUN -> {
                 if (onCallerThread) {
@@ -330,22 +320,31 @@ public final class Dispatcher implements AutoCloseable {
                 // runs when a place frees up (finished or abandoned): see release()
             }
             case REFUSED -> {
-                String why = "Service overloaded: " + task.def.name() + " has " + task.bulkhead.maxRunning
-                        + " calls running and " + task.bulkhead.maxQueued + " waiting, try again later";
-                if (task.call.context() == null || !task.call.context().expectsReply()) {
-                    drops.drop(
-                            "queue-full",
-                            "Dropped a notification for {} from {}: {}",
-                            task.def.source(),
-                            WireText.of(caller(task)),
-                            why);
-                } else {
-                    drops.drop(
-                            "overloaded", "Refused {} from {}: {}", task.def.source(), WireText.of(caller(task)), why);
+                CallScope scope = CallScope.open(task.labels);
+                try {
+                    refuse(task);
+                } finally {
+                    scope.close();
                 }
-                task.result.completeExceptionally(new RpcException(RpcException.OVERLOADED, why));
             }
         }
+        return task.result;
+    }
+
+    private void refuse(Task task) {
+        String why = "Service overloaded: " + task.def.name() + " has " + task.bulkhead.maxRunning
+                + " calls running and " + task.bulkhead.maxQueued + " waiting, try again later";
+        if (task.call.context() == null || !task.call.context().expectsReply()) {
+            drops.drop(
+                    "queue-full",
+                    "Dropped a notification for {} from {}: {}",
+                    task.def.source(),
+                    WireText.of(caller(task)),
+                    why);
+        } else {
+            drops.drop("overloaded", "Refused {} from {}: {}", task.def.source(), WireText.of(caller(task)), why);
+        }
+        task.result.completeExceptionally(new RpcException(RpcException.OVERLOADED, why));
     }
 
     /** Runs a task counted as running, inside its call's scope. */
