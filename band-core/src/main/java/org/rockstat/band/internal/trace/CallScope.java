@@ -1,5 +1,8 @@
 package org.rockstat.band.internal.trace;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.rockstat.band.internal.report.WireText;
 import org.slf4j.MDC;
 
@@ -36,31 +39,45 @@ public final class CallScope implements AutoCloseable {
     /** The worker or task whose run this is. */
     public static final String JOB = "job";
 
-    private static final String[] KEYS = {CALL_ID, FROM, METHOD, KEY, TRACE_ID, SPAN_ID, JOB};
+    private static final List<String> KEYS = List.of(CALL_ID, FROM, METHOD, KEY, TRACE_ID, SPAN_ID, JOB);
     private static final ThreadLocal<Trace> CURRENT = new ThreadLocal<>();
 
-    private final String[] previous = new String[KEYS.length];
+    private final Map<String, String> previous;
     private final Trace previousTrace;
 
     /**
      * The labels of one call or job run, escaped once when made.
      *
-     * @param values one per MDC key in this class's order ({@code null}: not set)
-     * @param trace  the hop
+     * @param mdc   the MDC entries (only those with a value)
+     * @param trace the hop
      */
-    @SuppressWarnings("ArrayRecordComponent") // built once per call, never compared
-    public record Labels(String[] values, Trace trace) {
+    public record Labels(Map<String, String> mdc, Trace trace) {
         /** A served call; {@code id}, {@code key} may be {@code null} (a notification, no event). */
         public static Labels call(String id, String from, String method, String key, Trace trace) {
-            return new Labels(
-                    new String[] {wire(id), wire(from), wire(method), wire(key), trace.traceId(), trace.spanId(), null},
-                    trace);
+            Map<String, String> mdc = new HashMap<>(16);
+            put(mdc, CALL_ID, wire(id));
+            put(mdc, FROM, wire(from));
+            put(mdc, METHOD, wire(method));
+            put(mdc, KEY, wire(key));
+            mdc.put(TRACE_ID, trace.traceId());
+            mdc.put(SPAN_ID, trace.spanId());
+            return new Labels(mdc, trace);
         }
 
         /** One run of a worker or task ({@code source} names it), starting a trace of its own. */
         public static Labels job(String source) {
             Trace trace = Trace.start();
-            return new Labels(new String[] {null, null, null, null, trace.traceId(), trace.spanId(), source}, trace);
+            Map<String, String> mdc = new HashMap<>(8);
+            mdc.put(JOB, source);
+            mdc.put(TRACE_ID, trace.traceId());
+            mdc.put(SPAN_ID, trace.spanId());
+            return new Labels(mdc, trace);
+        }
+
+        private static void put(Map<String, String> mdc, String key, String value) {
+            if (value != null) {
+                mdc.put(key, value);
+            }
         }
 
         private static String wire(String value) {
@@ -83,9 +100,15 @@ public final class CallScope implements AutoCloseable {
     }
 
     private CallScope(Labels labels) {
-        for (int i = 0; i < KEYS.length; i++) {
-            previous[i] = MDC.get(KEYS[i]);
-            put(KEYS[i], labels.values[i]);
+        // one MDC operation each way: a call's thread is new, or a transport's with nothing set
+        previous = MDC.getCopyOfContextMap();
+        if (previous == null || previous.isEmpty()) {
+            MDC.setContextMap(labels.mdc);
+        } else {
+            Map<String, String> merged = new HashMap<>(previous);
+            merged.keySet().removeAll(KEYS);
+            merged.putAll(labels.mdc);
+            MDC.setContextMap(merged);
         }
         previousTrace = CURRENT.get();
         CURRENT.set(labels.trace);
@@ -103,21 +126,15 @@ public final class CallScope implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = 0; i < KEYS.length; i++) {
-            put(KEYS[i], previous[i]);
+        if (previous == null || previous.isEmpty()) {
+            MDC.clear();
+        } else {
+            MDC.setContextMap(previous);
         }
         if (previousTrace == null) {
             CURRENT.remove();
         } else {
             CURRENT.set(previousTrace);
-        }
-    }
-
-    private static void put(String key, String value) {
-        if (value == null) {
-            MDC.remove(key);
-        } else {
-            MDC.put(key, value);
         }
     }
 }

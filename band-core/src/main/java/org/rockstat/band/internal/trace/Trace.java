@@ -1,6 +1,5 @@
 package org.rockstat.band.internal.trace;
 
-import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -22,19 +21,19 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param flags    the trace flags, 2 hex digits ({@code 01}: sampled)
  */
 public record Trace(String traceId, String spanId, String parentId, String flags) {
-    private static final HexFormat HEX = HexFormat.of();
+    private static final char[] DIGITS = "0123456789abcdef".toCharArray();
     private static final String VERSION = "00";
     private static final String SAMPLED = "01";
     private static final int LENGTH = 55;
 
     /** A new trace, started here. */
     public static Trace start() {
-        return new Trace(randomHex(16), randomHex(8), null, SAMPLED);
+        return new Trace(randomHex() + randomHex(), randomHex(), null, SAMPLED);
     }
 
     /** The next hop after {@code parent} (a new trace when {@code parent} is {@code null}). */
     public static Trace continueFrom(Trace parent) {
-        return parent == null ? start() : new Trace(parent.traceId, randomHex(8), parent.spanId, parent.flags);
+        return parent == null ? start() : new Trace(parent.traceId, randomHex(), parent.spanId, parent.flags);
     }
 
     /**
@@ -74,21 +73,18 @@ public record Trace(String traceId, String spanId, String parentId, String flags
         return VERSION + "-" + traceId + "-" + spanId + "-" + flags;
     }
 
-    private static String randomHex(int bytes) {
-        byte[] random = new byte[bytes];
+    /** 16 hex digits of a random, non-zero long: every call has one, so no byte arrays or formatters. */
+    private static String randomHex() {
+        long value;
         do {
-            ThreadLocalRandom.current().nextBytes(random);
-        } while (isZero(random));
-        return HEX.formatHex(random);
-    }
-
-    private static boolean isZero(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b != 0) {
-                return false;
-            }
+            value = ThreadLocalRandom.current().nextLong();
+        } while (value == 0);
+        char[] digits = new char[16];
+        for (int i = 15; i >= 0; i--) {
+            digits[i] = DIGITS[(int) (value & 0xf)];
+            value >>>= 4;
         }
-        return true;
+        return new String(digits);
     }
 
     private static boolean isZero(String hex) {
