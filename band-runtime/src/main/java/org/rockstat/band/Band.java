@@ -86,7 +86,7 @@ public final class Band {
         RunningService service;
         try {
             Band band = create(args);
-            Logging.configure(band.env);
+            Logging.configure(band.env, band.settings.name(), band.settings.env());
             register.accept(band);
             service = band.start();
         } catch (ConfigurationException e) {
@@ -245,7 +245,7 @@ public final class Band {
         requireNew();
         started = true;
         return new RunningService(
-                ServiceAssembly.start(settings, files, List.copyOf(services), List.copyOf(registrations), clock));
+                ServiceAssembly.start(settings, files, List.copyOf(services), List.copyOf(registrations), clock, env));
     }
 
     private void requireNew() {

@@ -63,7 +63,11 @@ public enum ConfigKey {
     /** How tags are written in StatsD lines. */
     METRICS_STATSD_FLAVOR("metrics.statsd.flavor"),
     /** How often StatsD gauges are sent and buffered lines flushed. */
-    METRICS_STATSD_INTERVAL_MS("metrics.statsd.interval_ms");
+    METRICS_STATSD_INTERVAL_MS("metrics.statsd.interval_ms"),
+    /** One INFO line per HTTP request. */
+    HTTP_ACCESS_LOG("http.access_log"),
+    /** One INFO line per RPC call served. */
+    RPC_CALL_LOG("rpc.call_log");
 
     private final String path;
     private final String olderPath;

@@ -16,7 +16,11 @@ public enum EnvVar {
     /** StatsD's host when {@code config.yaml} has no {@code metrics.statsd.host} (as front reads it). */
     STATSD_HOST,
     /** StatsD's port when {@code config.yaml} has no {@code metrics.statsd.port}. */
-    STATSD_PORT;
+    STATSD_PORT,
+    /** The log line format: text, json, ecs, logstash. */
+    LOG_FORMAT,
+    /** The level of the libraries' own loggers (Netty, Lettuce, Reactor). */
+    LOG_LEVEL_LIBS;
 
     /** The value in {@code env}, or {@code null} when unset or blank. */
     public String in(java.util.Map<String, String> env) {

@@ -27,6 +27,7 @@ import org.rockstat.band.internal.problem.Problems;
  * @param http          HTTP limits and CORS
  * @param shutdownGrace how long workers and tasks get to finish at shutdown
  * @param metrics       Prometheus and StatsD, both off by default
+ * @param logs          which calls are logged at INFO
  */
 public record RuntimeConfig(
         String name,
@@ -38,7 +39,16 @@ public record RuntimeConfig(
         Rpc rpc,
         Http http,
         Duration shutdownGrace,
-        Metrics metrics) {
+        Metrics metrics,
+        Logs logs) {
+
+    /**
+     * The call logs, off by default (at DEBUG nothing more is needed to see calls).
+     *
+     * @param httpAccess one INFO line per HTTP request ({@code http.access_log})
+     * @param rpcCalls   one INFO line per RPC call served ({@code rpc.call_log})
+     */
+    public record Logs(boolean httpAccess, boolean rpcCalls) {}
 
     /** Default {@code rpc.max_in_flight} per method, as the Python scheduler's job limit. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 200;
@@ -262,7 +272,8 @@ public record RuntimeConfig(
                 rpc,
                 http,
                 grace,
-                Metrics.read(reader, problems));
+                Metrics.read(reader, problems),
+                new Logs(reader.flag(ConfigKey.HTTP_ACCESS_LOG, false), reader.flag(ConfigKey.RPC_CALL_LOG, false)));
     }
 
     /** True in {@code env: production}, where callers get generic error messages. */

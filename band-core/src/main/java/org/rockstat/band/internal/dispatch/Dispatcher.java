@@ -31,6 +31,8 @@ import org.rockstat.band.internal.registry.MethodDef;
 import org.rockstat.band.internal.registry.ServiceModel;
 import org.rockstat.band.internal.report.Drops;
 import org.rockstat.band.internal.report.WireText;
+import org.rockstat.band.internal.trace.CallScope;
+import org.rockstat.band.internal.trace.Trace;
 import org.rockstat.band.method.MethodSpec;
 import org.rockstat.band.method.Role;
 import org.slf4j.Logger;
@@ -61,6 +63,11 @@ import org.slf4j.LoggerFactory;
  * <p>Every call's end is told to the metrics here, the one place its outcome is known, over every
  * transport: ok, error, invalid, overloaded, shed, timeout, unavailable (see {@link Outcome}).
  * With metrics off ({@link BandMetrics#NOOP}) not even the time is taken.
+ *
+ * <p>Each call runs inside a {@link CallScope}: its log lines carry the call id, caller, method,
+ * event key and trace ids, and an {@code RpcClient} call it makes continues its trace. With the
+ * call log on, every call that did not come over HTTP (which has its own access log) ends with
+ * one INFO line on {@code org.rockstat.band.calls}: method, caller, outcome, duration.
  */
 public final class Dispatcher implements AutoCloseable {
     /** Front's wait for a handler without {@code timeout}, and for enrichers (PROTOCOL §7). */
@@ -69,8 +76,16 @@ public final class Dispatcher implements AutoCloseable {
     public static final String FRONT = "front";
     /** The {@code method} tag of calls to no known method: the name a caller sent is not a tag value. */
     public static final String UNKNOWN_METHOD = "__unknown";
+    /** The transport name of calls to the service's own HTTP endpoint, which the access log covers. */
+    public static final String HTTP = "http";
+
+    private static final String SHED = "Shed: ";
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    /** The call log's logger: one line per call when {@code rpc.call_log} is on. */
+    public static final String CALL_LOG = "org.rockstat.band.calls";
+
+    private static final Logger callLog = LoggerFactory.getLogger(CALL_LOG);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /**
@@ -94,26 +109,41 @@ public final class Dispatcher implements AutoCloseable {
     private final LongSupplier nanoClock;
     private final boolean measuring;
     private final CallMeter unknownMeter;
+    private final boolean logCalls;
     private volatile boolean draining;
 
     /** A dispatcher over a frozen model. */
     public Dispatcher(ServiceModel model, Limits limits, boolean production) {
-        this(model, limits, production, BandMetrics.NOOP);
+        this(model, limits, production, false, System::nanoTime, BandMetrics.NOOP);
     }
 
-    /** A dispatcher over a frozen model whose calls and drops are told to {@code metrics}. */
-    public Dispatcher(ServiceModel model, Limits limits, boolean production, BandMetrics metrics) {
-        this(model, limits, production, System::nanoTime, metrics);
+    /**
+     * A dispatcher over a frozen model whose calls and drops are told to {@code metrics};
+     * {@code logCalls}: one INFO line per call not over HTTP.
+     */
+    public Dispatcher(ServiceModel model, Limits limits, boolean production, boolean logCalls, BandMetrics metrics) {
+        this(model, limits, production, logCalls, System::nanoTime, metrics);
     }
 
     /** With the clock a call's wait is measured by (tests move it by hand). */
     Dispatcher(ServiceModel model, Limits limits, boolean production, LongSupplier nanoClock) {
-        this(model, limits, production, nanoClock, BandMetrics.NOOP);
+        this(model, limits, production, false, nanoClock, BandMetrics.NOOP);
     }
 
     /** With the clock and the metrics (tests). */
     Dispatcher(ServiceModel model, Limits limits, boolean production, LongSupplier nanoClock, BandMetrics metrics) {
+        this(model, limits, production, false, nanoClock, metrics);
+    }
+
+    private Dispatcher(
+            ServiceModel model,
+            Limits limits,
+            boolean production,
+            boolean logCalls,
+            LongSupplier nanoClock,
+            BandMetrics metrics) {
         this.nanoClock = nanoClock;
+        this.logCalls = logCalls;
         this.model = model;
         this.production = production;
         this.drops = new Drops(log, Duration.ofSeconds(10), metrics);
@@ -222,33 +252,109 @@ public final class Dispatcher implements AutoCloseable {
      */
     public CompletableFuture<Object> call(
             String method, ObjectNode params, CallContext context, boolean onCallerThread) {
+        return call(method, params, context, onCallerThread, null);
+    }
+
+    /**
+     * Like {@link #call(String, ObjectNode, CallContext, boolean)}, as the hop {@code trace}
+     * ({@code Trace.continueFrom(callersTrace)}; {@code null} starts a trace).
+     */
+    public CompletableFuture<Object> call(
+            String method, ObjectNode params, CallContext context, boolean onCallerThread, Trace trace) {
+        long received = nanoClock.getAsLong();
+        ObjectNode body = params == null ? Json.object() : params;
+        Call call = new Call(Params.of(body), context);
+        CallScope.Labels labels = labels(method, body, context, trace == null ? Trace.start() : trace);
+        CompletableFuture<Object> result = route(method, call, labels, received, onCallerThread);
+        if (logCalls && (context == null || !HTTP.equals(context.transport()))) {
+            result.whenComplete((value, error) -> logCall(method, context, labels, received, error));
+        }
+        return result;
+    }
+
+    private CompletableFuture<Object> route(
+            String method, Call call, CallScope.Labels labels, long received, boolean onCallerThread) {
         MethodDef def = model.method(method).orElse(null);
-        Call call = new Call(Params.of(params == null ? Json.object() : params), context);
         if (def != null && def.system()) {
             // Band's own methods answer even under load and while shutting down
             CompletableFuture<Object> result = new CompletableFuture<>();
-            invoke(def, call, result);
+            CallScope scope = CallScope.open(labels);
+            try {
+                invoke(def, call, result);
+            } finally {
+                scope.close();
+            }
             return result;
         }
         if (draining) {
             Bulkhead refusing = def == null ? null : bulkheads.get(def.name());
             if (measuring) {
-                (refusing == null ? unknownMeter : refusing.meter).record(transport(context), Outcome.UNAVAILABLE, 0);
+                (refusing == null ? unknownMeter : refusing.meter)
+                        .record(transport(call.context()), Outcome.UNAVAILABLE, 0);
             }
             return CompletableFuture.failedFuture(
                     new RpcException(RpcException.UNAVAILABLE, "Service is shutting down, try again later"));
         }
         if (MethodSpec.BROADCAST.equals(method) && !model.listeners().isEmpty()) {
-            return broadcast(call, onCallerThread);
+            return broadcast(call, labels, received, onCallerThread);
         }
         if (def == null) {
             if (measuring) {
-                unknownMeter.record(transport(context), Outcome.NOT_FOUND, 0);
+                unknownMeter.record(transport(call.context()), Outcome.NOT_FOUND, 0);
             }
             return CompletableFuture.failedFuture(RpcException.methodNotFound(method));
         }
-        Task task = new Task(def, call, bulkheads.get(def.name()), frontWait(def, context), nanoClock.getAsLong());
+        Task task = new Task(def, call, bulkheads.get(def.name()), frontWait(def, call.context()), received, labels);
         return submit(task, onCallerThread);
+    }
+
+    private static CallScope.Labels labels(String method, ObjectNode params, CallContext context, Trace trace) {
+        JsonNode key = params.get("key");
+        return CallScope.Labels.call(
+                context == null ? null : context.id(),
+                context == null ? null : context.caller(),
+                method,
+                key != null && key.isTextual() ? key.textValue() : null,
+                trace);
+    }
+
+    /** The call log's line: {@code Call 'ping' from front (redis): ok in 3 ms}. */
+    private void logCall(String method, CallContext context, CallScope.Labels labels, long received, Throwable error) {
+        long millis = TimeUnit.NANOSECONDS.toMillis(nanoClock.getAsLong() - received);
+        Throwable failure = error == null ? null : Futures.unwrap(error);
+        CallScope scope = CallScope.open(labels);
+        try {
+            callLog.info(
+                    "{} '{}' from {} ({}): {} in {} ms",
+                    context != null && context.expectsReply() ? "Call" : "Notification",
+                    WireText.of(method),
+                    WireText.of(context == null ? "?" : context.caller()),
+                    context == null ? "?" : context.transport(),
+                    outcome(failure),
+                    millis);
+        } finally {
+            scope.close();
+        }
+    }
+
+    /**
+     * A call's outcome in one word, with the JSON-RPC code when it failed: {@code ok},
+     * {@code invalid (-32602)}, {@code overloaded (-32001)}, {@code timeout (-32002)},
+     * {@code unavailable (-32003)}, {@code error (-32603)}; shed calls answer "Shed: ...".
+     */
+    public static String outcome(Throwable failure) {
+        if (failure == null) {
+            return Outcome.OK.tag();
+        }
+        Throwable cause = Futures.unwrap(failure);
+        int code = cause instanceof RpcException rpc ? rpc.code() : RpcException.INTERNAL_ERROR;
+        Outcome outcome = Outcome.of(cause);
+        if (outcome == Outcome.OVERLOADED
+                && cause.getMessage() != null
+                && cause.getMessage().startsWith(SHED)) {
+            outcome = Outcome.SHED;
+        }
+        return outcome.tag() + " (" + code + ")";
     }
 
     /** How long front waits for this call, when it is front calling; 0 otherwise. */
@@ -281,20 +387,12 @@ public final class Dispatcher implements AutoCloseable {
                 // runs when a place frees up (finished or abandoned): see release()
             }
             case REFUSED -> {
-                String why = "Service overloaded: " + task.def.name() + " has " + task.bulkhead.maxRunning
-                        + " calls running and " + task.bulkhead.maxQueued + " waiting, try again later";
-                if (task.call.context() == null || !task.call.context().expectsReply()) {
-                    drops.drop(
-                            "queue-full",
-                            "Dropped a notification for {} from {}: {}",
-                            task.def.source(),
-                            WireText.of(caller(task)),
-                            why);
-                } else {
-                    drops.drop(
-                            "overloaded", "Refused {} from {}: {}", task.def.source(), WireText.of(caller(task)), why);
+                CallScope scope = CallScope.open(task.labels);
+                try {
+                    refuse(task);
+                } finally {
+                    scope.close();
                 }
-                task.result.completeExceptionally(new RpcException(RpcException.OVERLOADED, why));
             }
         }
         // every end of a call passes here (result, error, refusal, shedding, timeout, abort), and is
@@ -309,8 +407,34 @@ public final class Dispatcher implements AutoCloseable {
                 nanoClock.getAsLong() - task.receivedNanos);
     }
 
-    /** Runs a task counted as running; sheds it first when its caller is already gone. */
+    private void refuse(Task task) {
+        String why = "Service overloaded: " + task.def.name() + " has " + task.bulkhead.maxRunning
+                + " calls running and " + task.bulkhead.maxQueued + " waiting, try again later";
+        if (task.call.context() == null || !task.call.context().expectsReply()) {
+            drops.drop(
+                    "queue-full",
+                    "Dropped a notification for {} from {}: {}",
+                    task.def.source(),
+                    WireText.of(caller(task)),
+                    why);
+        } else {
+            drops.drop("overloaded", "Refused {} from {}: {}", task.def.source(), WireText.of(caller(task)), why);
+        }
+        task.result.completeExceptionally(new RpcException(RpcException.OVERLOADED, why));
+    }
+
+    /** Runs a task counted as running, inside its call's scope. */
     private void start(Task task) {
+        CallScope scope = CallScope.open(task.labels);
+        try {
+            run(task);
+        } finally {
+            scope.close();
+        }
+    }
+
+    /** Runs a task counted as running; sheds it first when its caller is already gone. */
+    private void run(Task task) {
         long now = nanoClock.getAsLong();
         if (task.callerGone(now)) {
             long waited = TimeUnit.NANOSECONDS.toMillis(now - task.receivedNanos);
@@ -324,7 +448,7 @@ public final class Dispatcher implements AutoCloseable {
             task.shed = true;
             task.result.completeExceptionally(new RpcException(
                     RpcException.OVERLOADED,
-                    "Shed: " + task.def.name() + " waited " + waited + " ms, longer than front waits"));
+                    SHED + task.def.name() + " waited " + waited + " ms, longer than front waits"));
             return;
         }
         task.thread = Thread.currentThread();
@@ -353,8 +477,13 @@ public final class Dispatcher implements AutoCloseable {
             value = task.def.handler().handle(task.call);
             if (value instanceof CompletionStage<?> stage) {
                 stage.whenComplete((v, e) -> {
-                    end(task);
-                    complete(task, v, e);
+                    CallScope scope = CallScope.open(task.labels);
+                    try {
+                        end(task);
+                        complete(task, v, e);
+                    } finally {
+                        scope.close();
+                    }
                 });
                 return;
             }
@@ -397,14 +526,15 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /** Every listener whose key filter matches, each in its own bulkhead. */
-    private CompletableFuture<Object> broadcast(Call call, boolean onCallerThread) {
+    private CompletableFuture<Object> broadcast(
+            Call call, CallScope.Labels labels, long received, boolean onCallerThread) {
         JsonNode keyNode = call.params().node("key");
         String key = keyNode == null ? "" : keyNode.asText();
         List<CompletableFuture<Object>> runs = new ArrayList<>();
         for (MethodDef listener : model.listeners()) {
             List<String> keys = listener.spec().keys();
             if (keys.isEmpty() || keys.stream().anyMatch(key::startsWith)) {
-                Task task = new Task(listener, call, listenerBulkheads.get(listener), 0, nanoClock.getAsLong());
+                Task task = new Task(listener, call, listenerBulkheads.get(listener), 0, received, labels);
                 // only the first may use the caller's thread: the others must not wait for it
                 runs.add(submit(
                         task,

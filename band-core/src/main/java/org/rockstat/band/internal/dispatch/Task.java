@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.rockstat.band.call.Call;
 import org.rockstat.band.internal.registry.MethodDef;
+import org.rockstat.band.internal.trace.CallScope;
 
 /** One call on its way through a bulkhead: the method, its call, the answer, and its thread once running. */
 final class Task {
@@ -14,6 +15,8 @@ final class Task {
     final long receivedNanos;
     /** How long the caller is known to wait, in nanoseconds; 0 when unknown. */
     final long waitNanos;
+    /** What the call's log lines carry, and the trace its own calls continue. */
+    final CallScope.Labels labels;
 
     final AtomicBoolean ended = new AtomicBoolean();
     volatile Thread thread;
@@ -21,7 +24,8 @@ final class Task {
     /** Set before its answer when it was shed, so the metrics tell shed from overloaded. */
     boolean shed;
 
-    Task(MethodDef def, Call call, Bulkhead bulkhead, long waitNanos, long receivedNanos) {
+    Task(MethodDef def, Call call, Bulkhead bulkhead, long waitNanos, long receivedNanos, CallScope.Labels labels) {
+        this.labels = labels;
         this.receivedNanos = receivedNanos;
         this.def = def;
         this.call = call;

@@ -87,6 +87,11 @@ public final class Problems {
             return new Where("in the environment");
         }
 
+        /** An environment variable: {@code in environment variable LOG_FORMAT}. */
+        public static Where variable(String name) {
+            return new Where("in environment variable " + name);
+        }
+
         /** A setting. */
         public static Where setting(String path) {
             return new Where("for setting '" + path + "'");

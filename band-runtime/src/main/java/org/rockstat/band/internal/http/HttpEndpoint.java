@@ -6,12 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.rockstat.band.call.CallContext;
 import org.rockstat.band.internal.concurrent.Futures;
 import org.rockstat.band.internal.dispatch.Dispatcher;
+import org.rockstat.band.internal.report.WireText;
+import org.rockstat.band.internal.trace.CallScope;
+import org.rockstat.band.internal.trace.Trace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +28,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code GET /__metrics} is Band's, checked before the user's routes: the Prometheus text when
  * {@code metrics.prometheus} is on, 404 when it is off (never a user's wildcard handler).
+ *
+ * <p>Every request gets a call id ({@code http-<n>}) and a hop of the trace its
+ * {@code traceparent} header names (a new trace without one); with the access log on, each
+ * answer is one INFO line on {@code org.rockstat.band.access} carrying both:
+ * {@code GET /hello -> hello: 200 ok in 3 ms}.
  *
  * <pre>{@code
  * HttpEndpoint endpoint = new HttpEndpoint(dispatcher, HttpRoutes.of(model), new CorsPolicy(List.of("*")));
@@ -40,6 +49,10 @@ public final class HttpEndpoint {
     public static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private static final Logger log = LoggerFactory.getLogger(HttpEndpoint.class);
+    /** The access log's logger: one line per request when {@code http.access_log} is on. */
+    public static final String ACCESS_LOG = "org.rockstat.band.access";
+
+    private static final Logger accessLog = LoggerFactory.getLogger(ACCESS_LOG);
     private static final AtomicLong IDS = new AtomicLong();
 
     private final Dispatcher dispatcher;
@@ -47,28 +60,35 @@ public final class HttpEndpoint {
     private final BandRoutes own;
     private final CorsPolicy cors;
     private final Supplier<String> metrics;
+    private final boolean logAccess;
 
     /** An endpoint over {@code routes}, calling {@code dispatcher}, with none of Band's own routes. */
     public HttpEndpoint(Dispatcher dispatcher, List<HttpRoute> routes, CorsPolicy cors) {
-        this(dispatcher, routes, BandRoutes.none(), cors);
+        this(dispatcher, routes, BandRoutes.none(), cors, null, false);
     }
 
     /** An endpoint over {@code routes} calling {@code dispatcher}, and Band's {@code own} routes. */
     public HttpEndpoint(Dispatcher dispatcher, List<HttpRoute> routes, BandRoutes own, CorsPolicy cors) {
-        this(dispatcher, routes, own, cors, null);
+        this(dispatcher, routes, own, cors, null, false);
     }
 
     /**
      * Like {@link #HttpEndpoint(Dispatcher, List, BandRoutes, CorsPolicy)}; {@code metrics} answers
-     * {@code /__metrics} ({@code null}: 404).
+     * {@code /__metrics} ({@code null}: 404); {@code logAccess}: the access log.
      */
     public HttpEndpoint(
-            Dispatcher dispatcher, List<HttpRoute> routes, BandRoutes own, CorsPolicy cors, Supplier<String> metrics) {
+            Dispatcher dispatcher,
+            List<HttpRoute> routes,
+            BandRoutes own,
+            CorsPolicy cors,
+            Supplier<String> metrics,
+            boolean logAccess) {
         this.dispatcher = dispatcher;
         this.router = new HttpRouter(routes);
         this.own = own;
         this.cors = cors;
         this.metrics = metrics;
+        this.logAccess = logAccess;
     }
 
     /**
@@ -76,11 +96,34 @@ public final class HttpEndpoint {
      * where the method finished (a virtual thread), so rendering JSON stays off the event loop.
      */
     public CompletableFuture<ResponseRenderer.Rendered> handle(HttpExchange request) {
+        if (!logAccess) {
+            return answer(request, null, null).thenApply(Answered::rendered);
+        }
+        long begin = System.nanoTime();
+        String id = nextId();
+        Trace trace = Trace.continueFrom(Trace.parse(request.traceparent()));
+        return answer(request, id, trace).thenApply(answered -> {
+            logAccess(request, id, trace, begin, answered);
+            return answered.rendered();
+        });
+    }
+
+    /**
+     * An answer and, for the access log, the method that gave it ({@code null}: none did) and
+     * what it failed with ({@code null}: it did not).
+     */
+    private record Answered(ResponseRenderer.Rendered rendered, String method, Throwable failure) {}
+
+    private static String nextId() {
+        return "http-" + Long.toString(IDS.incrementAndGet(), 36);
+    }
+
+    private CompletableFuture<Answered> answer(HttpExchange request, String givenId, Trace givenTrace) {
         String path = new QueryStringDecoder(request.uri()).rawPath();
         String line = request.method() + " " + path;
         switch (request.method()) {
             case "OPTIONS" -> {
-                return CompletableFuture.completedFuture(new ResponseRenderer.Rendered(
+                return done(new ResponseRenderer.Rendered(
                         204, null, cors.preflight(request.origin(), request.requestedHeaders()), new byte[0]));
             }
             case "GET", "POST", "HEAD" -> {}
@@ -122,14 +165,37 @@ public final class HttpEndpoint {
             return done(request, ResponseRenderer.error(400, "Malformed URL: " + e.getMessage()));
         }
         String name = match.get().route().method();
-        CallContext context = new CallContext("http", "http-" + Long.toString(IDS.incrementAndGet(), 36), name, "http");
+        String id = givenId == null ? nextId() : givenId;
+        Trace trace = givenTrace == null ? Trace.continueFrom(Trace.parse(request.traceparent())) : givenTrace;
+        CallContext context = new CallContext(Dispatcher.HTTP, id, name, Dispatcher.HTTP);
         CompletableFuture<Object> call;
         try {
-            call = dispatcher.call(name, params, context);
+            call = dispatcher.call(name, params, context, false, trace);
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
-        return call.handle((value, error) -> withCors(request.origin(), render(name, value, error)));
+        return call.handle((value, error) -> new Answered(
+                withCors(request.origin(), render(name, value, error)),
+                name,
+                error == null ? null : Futures.unwrap(error)));
+    }
+
+    /** {@code GET /hello -> hello: 200 ok in 3 ms}; a request no method took: {@code GET /x: 404 in 0 ms}. */
+    private static void logAccess(HttpExchange request, String id, Trace trace, long begin, Answered answered) {
+        String path = new QueryStringDecoder(request.uri()).rawPath();
+        CallScope scope = CallScope.open(CallScope.Labels.call(id, Dispatcher.HTTP, answered.method(), null, trace));
+        try {
+            accessLog.info(
+                    "{} {}{}: {}{} in {} ms",
+                    request.method(),
+                    WireText.of(path),
+                    answered.method() == null ? "" : " -> " + WireText.escape(answered.method(), WireText.LIMIT),
+                    answered.rendered().status(),
+                    answered.method() == null ? "" : " " + Dispatcher.outcome(answered.failure()),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
+        } finally {
+            scope.close();
+        }
     }
 
     /** The Prometheus text, made on a virtual thread: the JVM's gauges are not read on the event loop. */
@@ -163,8 +229,12 @@ public final class HttpEndpoint {
         return withCors(origin, ResponseRenderer.error(status, message));
     }
 
-    private CompletableFuture<ResponseRenderer.Rendered> done(HttpExchange request, ResponseRenderer.Rendered answer) {
-        return CompletableFuture.completedFuture(withCors(request.origin(), answer));
+    private CompletableFuture<Answered> done(HttpExchange request, ResponseRenderer.Rendered answer) {
+        return done(withCors(request.origin(), answer));
+    }
+
+    private static CompletableFuture<Answered> done(ResponseRenderer.Rendered answer) {
+        return CompletableFuture.completedFuture(new Answered(answer, null, null));
     }
 
     private ResponseRenderer.Rendered withCors(String origin, ResponseRenderer.Rendered answer) {

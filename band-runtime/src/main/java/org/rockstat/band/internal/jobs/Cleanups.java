@@ -12,12 +12,13 @@ final class Cleanups {
     private Cleanups() {}
 
     static void runAll(List<JobDef> cleanups) {
+        JobFailures failures = new JobFailures(log);
         for (JobDef cleanup : cleanups) {
             try {
                 cleanup.job().run();
                 log.debug("Cleanup {} done", cleanup.source());
             } catch (Throwable failure) {
-                JobFailures.log(log, "Cleanup", cleanup.source(), failure);
+                failures.log("Cleanup", cleanup.source(), failure);
             }
         }
     }

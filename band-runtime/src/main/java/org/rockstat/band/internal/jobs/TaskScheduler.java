@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import org.rockstat.band.SteppedClock;
 import org.rockstat.band.internal.metrics.BandMetrics;
 import org.rockstat.band.internal.registry.JobDef;
+import org.rockstat.band.internal.trace.CallScope;
 import org.rockstat.band.job.Schedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,7 @@ final class TaskScheduler {
     private final Clock clock;
     private final BandMetrics metrics;
     private final JobThreads threads = new JobThreads("band-task-");
+    private final JobFailures failures = new JobFailures(log);
     private final AtomicLong runs = new AtomicLong();
     private final List<Scheduled> scheduled = new CopyOnWriteArrayList<>();
 
@@ -109,16 +111,19 @@ final class TaskScheduler {
     private void run(Scheduled entry) throws Throwable {
         entry.running().lockInterruptibly();
         long started = System.nanoTime();
+        // each run is a trace of its own: its log lines and the calls it makes share one id
+        CallScope scope = CallScope.open(CallScope.Labels.job(entry.task().source()));
         try {
             entry.task().job().run();
             metrics.jobRan("task", entry.task().name(), true, System.nanoTime() - started);
         } catch (Throwable failure) {
             if (!(threads.stopping() && JobFailures.isInterruption(failure))) {
-                JobFailures.log(log, "Task", entry.task().source(), failure);
+                failures.log("Task", entry.task().source(), failure);
                 metrics.jobRan("task", entry.task().name(), false, System.nanoTime() - started);
             }
             throw failure;
         } finally {
+            scope.close();
             runs.incrementAndGet();
             entry.running().unlock();
         }

@@ -6,6 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.rockstat.band.internal.metrics.BandMetrics;
 import org.rockstat.band.internal.registry.JobDef;
+import org.rockstat.band.internal.trace.CallScope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +18,7 @@ final class WorkerRunner {
     private static final Logger log = LoggerFactory.getLogger(WorkerRunner.class);
 
     private final JobThreads threads = new JobThreads("band-worker-");
+    private final JobFailures failures = new JobFailures(log);
     private final List<Started> started = new CopyOnWriteArrayList<>();
     private final BandMetrics metrics;
 
@@ -39,6 +41,8 @@ final class WorkerRunner {
         JobDef worker = entry.worker();
         entry.began().complete(null);
         long begun = System.nanoTime();
+        // the worker's run is one trace: its log lines and the calls it makes share one id
+        CallScope scope = CallScope.open(CallScope.Labels.job(worker.source()));
         try {
             worker.job().run();
             log.debug("Worker {} finished", worker.source());
@@ -49,10 +53,12 @@ final class WorkerRunner {
                 log.debug("Worker {} stopped", worker.source());
                 entry.ended().complete(null);
             } else {
-                JobFailures.log(log, "Worker", worker.source(), failure);
+                failures.log("Worker", worker.source(), failure);
                 metrics.jobRan("worker", worker.name(), false, System.nanoTime() - begun);
                 entry.ended().completeExceptionally(failure);
             }
+        } finally {
+            scope.close();
         }
     }
 

@@ -22,7 +22,7 @@ public final class BandLogbackConfigurator extends ContextAwareBase implements C
         if (Logging.userConfigPresent()) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        Logging.apply(context, System.getenv(), null);
+        Logging.apply(context, LogSettings.from(System.getenv()), null);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }

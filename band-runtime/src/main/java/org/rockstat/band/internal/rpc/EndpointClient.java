@@ -15,6 +15,8 @@ import org.rockstat.band.internal.metrics.BandMetrics;
 import org.rockstat.band.internal.metrics.Outcome;
 import org.rockstat.band.internal.report.Drops;
 import org.rockstat.band.internal.report.WireText;
+import org.rockstat.band.internal.trace.CallScope;
+import org.rockstat.band.internal.trace.Trace;
 import org.rockstat.band.internal.transport.Transport;
 
 /**
@@ -24,6 +26,8 @@ import org.rockstat.band.internal.transport.Transport;
  * {@code requestAll} completes at once with nothing, and a notification to nobody is counted as a
  * drop ({@code unheard}). Each request's end (result, error, timeout, not sent) is told to the
  * metrics per target service and method.
+ * drop ({@code unheard}). A call made while serving one (a handler's, a task run's) carries that
+ * call's trace ({@link CallScope#current()}), so the callee's log lines share its trace id.
  */
 final class EndpointClient implements RpcClient {
     private final String name;
@@ -111,7 +115,7 @@ final class EndpointClient implements RpcClient {
             return;
         }
         transport
-                .publish(service, WireMessages.notification(service, method, name, body))
+                .publish(service, WireMessages.notification(service, method, name, body, traceparent()))
                 .whenComplete((receivers, error) -> {
                     if (error != null) {
                         drops.drop(
@@ -172,7 +176,7 @@ final class EndpointClient implements RpcClient {
             return;
         }
         pending.add(call);
-        String message = WireMessages.request(call.id, channel, call.method, name, body);
+        String message = WireMessages.request(call.id, channel, call.method, name, body, traceparent());
         transport.publish(channel, message).whenComplete((receivers, error) -> {
             if (error != null) {
                 pending.abort(call.id, "not connected to " + transport.peerName() + " (" + error.getMessage() + ")");
@@ -180,6 +184,12 @@ final class EndpointClient implements RpcClient {
                 pending.unheard(call.id, channel);
             }
         });
+    }
+
+    /** The running call's trace as the callee's parent, or {@code null} outside a call. */
+    private static String traceparent() {
+        Trace current = CallScope.current();
+        return current == null ? null : current.traceparent();
     }
 
     private static void fail(PendingCall call, RpcException error) {

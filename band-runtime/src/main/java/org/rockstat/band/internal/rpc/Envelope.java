@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param params    the raw params, or {@code null}
  * @param result    the result of a response ({@code NullNode} for {@code "result": null}), or {@code null}
  * @param error     the error of a response, or {@code null}
+ * @param traceparent the caller's W3C trace context ({@link #TRACEPARENT}), or {@code null}
  */
 record Envelope(
         String jsonrpc,
@@ -25,7 +26,15 @@ record Envelope(
         String from,
         JsonNode params,
         JsonNode result,
-        JsonNode error) {
+        JsonNode error,
+        String traceparent) {
+
+    /**
+     * The envelope field a Band caller puts its trace in: the W3C {@code traceparent} header's
+     * name and value format. Front, the Python band and director ignore fields they do not know
+     * (README, "Call ids").
+     */
+    static final String TRACEPARENT = "traceparent";
 
     /** Reads the fields of a message object. */
     static Envelope of(ObjectNode node) {
@@ -53,7 +62,8 @@ record Envelope(
                 from,
                 node.get("params"),
                 node.get("result"),
-                node.get("error"));
+                node.get("error"),
+                text(node.get(TRACEPARENT)));
     }
 
     /** True when this answers a request ({@code result} or {@code error} present). */

@@ -19,6 +19,7 @@ import org.rockstat.band.internal.metrics.BandMetrics;
 import org.rockstat.band.internal.report.Drops;
 import org.rockstat.band.internal.report.RateLimitedLog;
 import org.rockstat.band.internal.report.WireText;
+import org.rockstat.band.internal.trace.Trace;
 import org.rockstat.band.internal.transport.Transport;
 import org.rockstat.band.internal.transport.TransportListener;
 import org.rockstat.band.internal.transport.TransportState;
@@ -258,7 +259,11 @@ public final class RpcEndpoint implements AutoCloseable {
             }
             // both transports deliver every message on a virtual thread of its own: the call runs on it
             result = dispatcher.call(
-                    message.method(), params, context, Thread.currentThread().isVirtual());
+                    message.method(),
+                    params,
+                    context,
+                    Thread.currentThread().isVirtual(),
+                    Trace.continueFrom(Trace.parse(message.traceparent())));
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }

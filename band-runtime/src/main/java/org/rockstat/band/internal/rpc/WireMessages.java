@@ -9,7 +9,9 @@ import org.rockstat.band.internal.json.Json;
  * Builds outgoing messages (PROTOCOL §2). Requests and notifications carry the routing twice: in
  * the {@code to:method:from} triple (as Python reads it) and in {@code to}/{@code from} (as Node
  * reads it). Responses carry {@code jsonrpc}, {@code id}, {@code result} or {@code error},
- * {@code from} and {@code to}, and no {@code method}.
+ * {@code from} and {@code to}, and no {@code method}. A request or notification made while
+ * serving a call carries the call's trace in a last field, {@code traceparent}; without one the
+ * message is byte for byte what it always was.
  */
 public final class WireMessages {
     public static final String VERSION = "2.0";
@@ -17,15 +19,26 @@ public final class WireMessages {
     private WireMessages() {}
 
     public static String request(String id, String to, String method, String from, ObjectNode params) {
+        return request(id, to, method, from, params, null);
+    }
+
+    /** A request carrying {@code traceparent} (W3C format) when it is not {@code null}. */
+    public static String request(
+            String id, String to, String method, String from, ObjectNode params, String traceparent) {
         ObjectNode node = base();
         node.put("id", id);
-        route(node, to, method, from, params);
+        route(node, to, method, from, params, traceparent);
         return Json.write(node);
     }
 
     public static String notification(String to, String method, String from, ObjectNode params) {
+        return notification(to, method, from, params, null);
+    }
+
+    /** A notification carrying {@code traceparent} (W3C format) when it is not {@code null}. */
+    public static String notification(String to, String method, String from, ObjectNode params, String traceparent) {
         ObjectNode node = base();
-        route(node, to, method, from, params);
+        route(node, to, method, from, params, traceparent);
         return Json.write(node);
     }
 
@@ -57,10 +70,14 @@ public final class WireMessages {
         return node;
     }
 
-    private static void route(ObjectNode node, String to, String method, String from, ObjectNode params) {
+    private static void route(
+            ObjectNode node, String to, String method, String from, ObjectNode params, String traceparent) {
         node.put("method", to + ":" + method + ":" + from);
         node.set("params", params == null ? Json.object() : params);
         node.put("to", to);
         node.put("from", from);
+        if (traceparent != null) {
+            node.put(Envelope.TRACEPARENT, traceparent);
+        }
     }
 }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -22,6 +23,7 @@ import org.rockstat.band.internal.http.HttpEndpoint;
 import org.rockstat.band.internal.http.HttpRoutes;
 import org.rockstat.band.internal.http.netty.HttpServer;
 import org.rockstat.band.internal.jobs.Lifecycle;
+import org.rockstat.band.internal.logging.Logging;
 import org.rockstat.band.internal.micrometer.ServiceMetrics;
 import org.rockstat.band.internal.problem.Problems;
 import org.rockstat.band.internal.registry.ServiceModel;
@@ -92,7 +94,7 @@ public final class ServiceAssembly {
             List<Path> configFiles,
             List<Object> services,
             List<Consumer<ServiceModel.Builder>> registrations) {
-        return start(settings, configFiles, services, registrations, defaultClock());
+        return start(settings, configFiles, services, registrations, defaultClock(), System.getenv());
     }
 
     /** The machine's clock in its zone: cron schedules run in local time, as Unix cron does. */
@@ -104,19 +106,22 @@ public final class ServiceAssembly {
     /**
      * Like {@link #start(Settings, List, List, List)}, with the clock tasks are planned by (its
      * zone is cron's), {@code __status} counts uptime by, and methods declaring a {@code Clock} or
-     * {@code InstantSource} parameter receive.
+     * {@code InstantSource} parameter receive; {@code env} is the environment the logging
+     * variables ({@code LOG_FORMAT}, {@code LOG_LEVEL_LIBS}) are checked in.
      */
     public static ServiceAssembly start(
             Settings settings,
             List<Path> configFiles,
             List<Object> services,
             List<Consumer<ServiceModel.Builder>> registrations,
-            Clock clock) {
+            Clock clock,
+            Map<String, String> env) {
         long begin = System.nanoTime();
         Problems problems = new Problems();
         RuntimeConfig config = RuntimeConfig.read(settings, problems);
         Transports.check(config.redisDsn(), problems);
         ServiceMetrics.check(config.metrics(), problems);
+        Logging.check(env, problems);
         ServiceAssembly assembly = new ServiceAssembly(settings, config, clock);
         log.info(
                 "Starting service '{}' (env {}) in {}; config: {}",
@@ -168,6 +173,7 @@ public final class ServiceAssembly {
                             config.rpc().maxQueued(),
                             config.rpc().maxAbandoned()),
                     config.isProduction(),
+                    config.logs().rpcCalls(),
                     metrics);
             metrics.watch(dispatcher, transport);
             Set<String> channels = Channels.of(model, config);
@@ -179,7 +185,8 @@ public final class ServiceAssembly {
                     HttpRoutes.of(model),
                     health.addTo(BandRoutes.builder()).build(),
                     new CorsPolicy(config.http().corsOrigins()),
-                    metrics.prometheus() ? metrics::scrape : null);
+                    metrics.prometheus() ? metrics::scrape : null,
+                    config.logs().httpAccess());
             http = new HttpServer(
                     httpEndpoint,
                     new HttpServer.Limits(

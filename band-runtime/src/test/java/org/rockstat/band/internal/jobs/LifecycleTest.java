@@ -75,7 +75,7 @@ class LifecycleTest {
     }
 
     @Test
-    void failingWorkerIsLoggedInOneLineAndOthersKeepRunning() throws Exception {
+    void failingWorkerIsLoggedOnceWithItsStackTraceAndOthersKeepRunning() throws Exception {
         CountDownLatch goodStarted = new CountDownLatch(1);
         CountDownLatch goodInterrupted = new CountDownLatch(1);
         lifecycle.start(
@@ -97,12 +97,14 @@ class LifecycleTest {
         await().atMost(DEADLINE).until(() -> !logs.at(Level.ERROR).isEmpty());
         ILoggingEvent error = logs.at(Level.ERROR).getFirst();
         assertThat(error.getFormattedMessage()).isEqualTo("Worker 'bad' failed: java.lang.IllegalStateException: boom");
-        assertThat(error.getThrowableProxy()).as("no stack trace at ERROR").isNull();
+        assertThat(error.getThrowableProxy().getMessage())
+                .as("the stack trace at ERROR")
+                .isEqualTo("boom");
+        assertThat(error.getMDCPropertyMap()).containsEntry("job", "'bad'").containsKey("trace.id");
         assertThat(logs.at(Level.DEBUG))
-                .as("stack trace at DEBUG")
+                .as("the stack trace once")
                 .filteredOn(e -> e.getThrowableProxy() != null)
-                .singleElement()
-                .satisfies(e -> assertThat(e.getThrowableProxy().getMessage()).isEqualTo("boom"));
+                .isEmpty();
 
         lifecycle.stop(Duration.ofSeconds(2));
         assertThat(goodInterrupted.getCount()).isZero();
@@ -125,7 +127,7 @@ class LifecycleTest {
     }
 
     @Test
-    void failingRunsAreLoggedAndTheScheduleGoesOn() {
+    void failingRunsAreLoggedTheStackTraceOnceAndTheScheduleGoesOn() {
         AtomicInteger runs = new AtomicInteger();
         lifecycle.start(List.of(), List.of(task("flaky", Schedule.every("50ms"), () -> {
             runs.incrementAndGet();
@@ -135,10 +137,21 @@ class LifecycleTest {
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(runs.get()).isGreaterThanOrEqualTo(3));
         await().atMost(DEADLINE)
                 .untilAsserted(() -> assertThat(logs.at(Level.ERROR)).hasSizeGreaterThanOrEqualTo(3));
-        assertThat(logs.at(Level.ERROR)).allSatisfy(e -> {
-            assertThat(e.getFormattedMessage()).isEqualTo("Task 'flaky' failed: java.io.IOException: redis away");
+        List<ILoggingEvent> errors = logs.at(Level.ERROR);
+        assertThat(errors.getFirst().getFormattedMessage())
+                .isEqualTo("Task 'flaky' failed: java.io.IOException: redis away");
+        assertThat(errors.getFirst().getThrowableProxy().getMessage()).isEqualTo("redis away");
+        assertThat(errors.subList(1, errors.size())).allSatisfy(e -> {
+            assertThat(e.getFormattedMessage())
+                    .isEqualTo("Task 'flaky' failed: java.io.IOException: redis away (as its last run did; the stack"
+                            + " trace is logged with the first)");
             assertThat(e.getThrowableProxy()).isNull();
         });
+        assertThat(errors)
+                .as("each run is a trace of its own")
+                .extracting(e -> e.getMDCPropertyMap().get("trace.id"))
+                .doesNotContainNull()
+                .doesNotHaveDuplicates();
     }
 
     @Test

@@ -8,11 +8,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.core.ConsoleAppender;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -23,9 +19,8 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 class LoggingTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final LogLines out = new LogLines();
     private final Logger band = LoggerFactory.getLogger("org.rockstat.band.Band");
 
     @AfterEach
@@ -34,29 +29,16 @@ class LoggingTest {
         Logging.configure(System.getenv());
     }
 
-    private List<String> lines() {
-        String text = out.toString(StandardCharsets.UTF_8);
-        return text.isEmpty() ? List.of() : List.of(text.split("\n"));
-    }
-
-    private List<JsonNode> jsonLines() throws Exception {
-        List<JsonNode> nodes = new ArrayList<>();
-        for (String line : lines()) {
-            nodes.add(JSON.readTree(line));
-        }
-        return nodes;
-    }
-
     @Test
     void jsonModeWritesOneObjectPerLineWithFlattenedMdc() throws Exception {
-        Logging.configure(Map.of("JSON_LOGS", "true"), out);
+        Logging.configure(Map.of("JSON_LOGS", "true"), out.stream());
 
         MDC.put("request_id", "r-42");
         band.info("hello {}", "world");
         MDC.remove("request_id");
         band.warn("second");
 
-        List<JsonNode> lines = jsonLines();
+        List<JsonNode> lines = out.json();
         assertThat(lines).hasSize(2);
         JsonNode first = lines.getFirst();
         assertThat(OffsetDateTime.parse(first.get("time").asText())).isNotNull();
@@ -75,9 +57,9 @@ class LoggingTest {
     void jsonFlagAcceptsYesAndOne() throws Exception {
         for (String flag : List.of("YES", "1")) {
             out.reset();
-            Logging.configure(Map.of("JSON_LOGS", flag), out);
+            Logging.configure(Map.of("JSON_LOGS", flag), out.stream());
             band.info("x");
-            assertThat(jsonLines())
+            assertThat(out.json())
                     .singleElement()
                     .satisfies(n -> assertThat(n.get("message").asText()).isEqualTo("x"));
         }
@@ -85,12 +67,12 @@ class LoggingTest {
 
     @Test
     void jsonExceptionStaysOnOneLineInsideTheExceptionField() throws Exception {
-        Logging.configure(Map.of("JSON_LOGS", "yes"), out);
+        Logging.configure(Map.of("JSON_LOGS", "yes"), out.stream());
 
         band.error("request failed", new IllegalStateException("boom", new RuntimeException("root cause")));
 
-        assertThat(lines()).hasSize(1);
-        JsonNode line = jsonLines().getFirst();
+        assertThat(out.lines()).hasSize(1);
+        JsonNode line = out.json().getFirst();
         assertThat(line.get("message").asText()).isEqualTo("request failed");
         assertThat(line.get("exception").asText())
                 .startsWith("java.lang.IllegalStateException: boom")
@@ -100,11 +82,11 @@ class LoggingTest {
 
     @Test
     void readableModeLineFormat() {
-        Logging.configure(Map.of(), out);
+        Logging.configure(Map.of(), out.stream());
 
         band.info("ready on port {}", 8080);
 
-        assertThat(lines())
+        assertThat(out.lines())
                 .singleElement()
                 .asString()
                 .matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3} INFO  \\["
@@ -113,24 +95,24 @@ class LoggingTest {
 
     @Test
     void logLevelWarnSuppressesInfo() {
-        Logging.configure(Map.of("LOG_LEVEL", "WARN"), out);
+        Logging.configure(Map.of("LOG_LEVEL", "WARN"), out.stream());
 
         band.info("hidden");
         band.warn("shown");
 
-        assertThat(lines()).singleElement().asString().endsWith(" - shown");
+        assertThat(out.lines()).singleElement().asString().endsWith(" - shown");
     }
 
     @Test
     void invalidLogLevelWarnsOnceAndUsesInfo() {
         Map<String, String> env = Map.of("LOG_LEVEL", "chatty");
-        Logging.configure(env, out);
-        Logging.configure(env, out); // the runtime configures again once it read .env files
+        Logging.configure(env, out.stream());
+        Logging.configure(env, out.stream()); // the runtime configures again once it read .env files
 
         band.debug("hidden");
         band.info("shown");
 
-        List<String> lines = lines();
+        List<String> lines = out.lines();
         assertThat(lines).hasSize(2);
         assertThat(lines.getFirst())
                 .contains("WARN ")
@@ -144,22 +126,50 @@ class LoggingTest {
         Logger netty = LoggerFactory.getLogger("io.netty.channel.DefaultChannelPipeline");
         Logger lettuce = LoggerFactory.getLogger("io.lettuce.core.RedisClient");
 
-        Logging.configure(Map.of("LOG_LEVEL", "info"), out);
+        Logging.configure(Map.of("LOG_LEVEL", "info"), out.stream());
         netty.info("netty info");
         lettuce.info("lettuce info");
         netty.warn("netty warn");
-        assertThat(lines()).singleElement().asString().endsWith(" - netty warn");
+        assertThat(out.lines()).singleElement().asString().endsWith(" - netty warn");
 
         out.reset();
-        Logging.configure(Map.of("LOG_LEVEL", "debug"), out);
+        Logging.configure(Map.of("LOG_LEVEL", "debug", "LOG_LEVEL_LIBS", "debug"), out.stream());
         netty.debug("netty debug");
         lettuce.debug("lettuce debug");
-        assertThat(lines()).hasSize(2);
+        assertThat(out.lines()).hasSize(2);
+    }
+
+    @Test
+    void debuggingBandKeepsNettyAndLettuceQuiet() {
+        Logger netty = LoggerFactory.getLogger("io.netty.channel.DefaultChannelPipeline");
+        Logger lettuce = LoggerFactory.getLogger("io.lettuce.core.protocol.CommandHandler");
+        Logger reconnect = LoggerFactory.getLogger("io.lettuce.core.protocol.ConnectionWatchdog");
+
+        Logging.configure(Map.of("LOG_LEVEL", "debug"), out.stream());
+        netty.debug("netty debug");
+        netty.info("netty info");
+        lettuce.debug("lettuce debug");
+        reconnect.warn("reconnecting");
+        band.debug("band debug");
+        netty.warn("netty warn");
+
+        assertThat(out.lines()).hasSize(2);
+        assertThat(out.lines().get(0)).endsWith(" - band debug");
+        assertThat(out.lines().get(1)).endsWith(" - netty warn");
+    }
+
+    @Test
+    void anErrorOnlyRootHoldsTheLibrariesAtErrorToo() {
+        Logger netty = LoggerFactory.getLogger("io.netty.channel.DefaultChannelPipeline");
+        Logging.configure(Map.of("LOG_LEVEL", "error"), out.stream());
+        netty.warn("netty warn");
+        netty.error("netty error");
+        assertThat(out.lines()).singleElement().asString().endsWith(" - netty error");
     }
 
     @Test
     void userSuppliedConfigurationIsLeftAlone() {
-        Logging.configure(Map.of("LOG_LEVEL", "error"), out);
+        Logging.configure(Map.of("LOG_LEVEL", "error"), out.stream());
         System.setProperty(ClassicConstants.CONFIG_FILE_PROPERTY, "my-logback.xml");
         try {
             assertThat(Logging.configure(Map.of("LOG_LEVEL", "trace"))).isFalse();

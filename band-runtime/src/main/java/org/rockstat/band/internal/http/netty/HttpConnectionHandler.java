@@ -172,6 +172,8 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         return written < received || streaming != null;
     }
 
+    private static final String TRACEPARENT = "traceparent";
+
     private void handle(FullHttpRequest request) {
         if (!request.decoderResult().isSuccess()) {
             Exchange ex = exchange(request, false);
@@ -188,7 +190,8 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
                 headers.get(HttpHeaderNames.CONTENT_TYPE),
                 ex.origin(),
                 headers.get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS),
-                body(request)));
+                body(request),
+                headers.get(TRACEPARENT)));
         answer.whenComplete((rendered, error) ->
                 send(ex, error == null ? rendered : endpoint.refuse(500, "Internal error", ex.origin()), false));
     }
