@@ -100,7 +100,7 @@ public final class BenchMain {
         return v == null || v.isBlank() ? fallback : Integer.parseInt(v.trim());
     }
 
-    /** {@code BENCH_ONLY=rpc,http,dispatch,startup} runs a subset (for profiling); all by default. */
+    /** {@code BENCH_ONLY=rpc,http,peers,dispatch,startup} runs a subset (for profiling); all by default. */
     private static boolean selected(String pair) {
         String only = System.getenv("BENCH_ONLY");
         return only == null || only.isBlank() || List.of(only.split(",")).contains(pair);
@@ -132,6 +132,9 @@ public final class BenchMain {
             System.out.printf("redis: %s on port %d%n", redisVersion(), redis.port());
             if (selected("rpc") || selected("http")) {
                 rpcAndHttp(redis);
+            }
+            if (selected("peers")) {
+                peers(redis);
             }
             if (selected("startup")) {
                 startup(redis);
@@ -270,6 +273,148 @@ public final class BenchMain {
                 }
             }
         }
+    }
+
+    // ---------------------------------------------------------------- pair 5
+
+    /** Payload sizes of pair 5 besides the 205-byte call, at {@link #PEER_PAYLOAD_IN_FLIGHT} calls in flight. */
+    private static final int[] PEER_PAYLOADS = {10_000, 100_000};
+
+    private static final int PEER_PAYLOAD_IN_FLIGHT = 16;
+
+    /** The params of pair 5 padded by a {@code data.blob} string, built as {@code load-client.js} builds them. */
+    static com.fasterxml.jackson.databind.node.ObjectNode peerParams(RpcPair rpc, int bytes) {
+        com.fasterxml.jackson.databind.node.ObjectNode p = rpc.params.deepCopy();
+        if (bytes > 0) {
+            String blob = "0123456789abcdef".repeat((bytes + 15) / 16).substring(0, bytes);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) p.get("data")).put("blob", blob);
+        }
+        return p;
+    }
+
+    private static String payloadName(int bytes) {
+        return "payload" + bytes / 1000 + "k";
+    }
+
+    private void peers(RedisServerExtension redis) throws Exception {
+        String why = MoleculerPeer.unavailable();
+        if (why != null) {
+            System.out.println("\n[5] Peer Moleculer: SKIPPED, " + why);
+            return;
+        }
+        if (!ProcStat.available()) {
+            System.out.println("\n[5] Peer Moleculer: SKIPPED, /proc is not readable (server CPU comes from /proc/PID/stat)");
+            return;
+        }
+        double load0 = ProcStat.load1();
+        System.out.printf(
+                Locale.ROOT,
+                "%n[5] Peer: %s, echo debug.data called by a Moleculer client node, against Band's RpcClient calling"
+                        + " bench-svc.echo; servers in their own processes, CPU from /proc/PID/stat; load average %.2f%n",
+                MoleculerPeer.version(),
+                load0);
+        System.out.println("  (the wire-protocol load generator of pair 1 does not apply: Moleculer speaks its own"
+                + " packet protocol on MOL.* channels, not Band's JSON-RPC)");
+        List<Double> loads = new ArrayList<>(List.of(load0));
+        try (RpcPair rpc = new RpcPair(redis.dsn());
+                MoleculerPeer mol = new MoleculerPeer(redis.dsn())) {
+            try (PeerProcess band = new PeerProcess("band", redis.dsn(), 0)) {
+                band.awaitReady();
+                Thread.sleep(1000); // idle, as in pair 4
+                Figure idle = peerFig("idle.rss_mb", "MB", false);
+                idle.band.add(ProcStat.memoryMb(band.pid(), "VmRSS"));
+                idle.raw.add(ProcStat.memoryMb(mol.serverPid(), "VmRSS"));
+                idle.params.put("probe", "VmRSS of the server process 1 s after ready");
+                long burst = plan.name.equals("quick") ? 500 : 2_000;
+                rpc.bandThroughput(64, 0, burst, rpc.params, 0);
+                mol.throughput(64, 0, burst, 0);
+                rpc.bandLatency(plan.latencyCalls / 4);
+                mol.latency(plan.latencyCalls / 4, 0);
+                Figure p50 = peerFig("rpc.p50", "us", false);
+                Figure p99 = peerFig("rpc.p99", "us", false);
+                for (int round = 1; round <= plan.rounds; round++) {
+                    loads.add(ProcStat.load1());
+                    double[] b = rpc.bandLatency(plan.latencyCalls);
+                    double[] m = mol.latency(plan.latencyCalls, 0);
+                    p50.band.add(b[0]);
+                    p99.band.add(b[1]);
+                    p50.raw.add(m[0]);
+                    p99.raw.add(m[1]);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  round %d latency: band p50 %.0f p99 %.0f us | moleculer p50 %.0f p99 %.0f us%n",
+                            round,
+                            b[0],
+                            b[1],
+                            m[0],
+                            m[1]);
+                    for (int n : IN_FLIGHT) {
+                        peerLoad(round, "throughput.inflight" + n, n == 64 ? "cpu_per_call" : "cpu_per_call.inflight" + n,
+                                n, 0, rpc, mol, band.pid());
+                    }
+                    for (int bytes : PEER_PAYLOADS) {
+                        peerLoad(round, payloadName(bytes) + ".throughput", payloadName(bytes) + ".cpu_per_call",
+                                PEER_PAYLOAD_IN_FLIGHT, bytes, rpc, mol, band.pid());
+                    }
+                }
+                Figure peak = peerFig("load.rss_mb", "MB", false);
+                peak.band.add(ProcStat.memoryMb(band.pid(), "VmHWM"));
+                peak.raw.add(ProcStat.memoryMb(mol.serverPid(), "VmHWM"));
+                peak.params.put("probe", "VmHWM (peak RSS) of the server process after the load rounds");
+            }
+            Figure ready = peerFig("startup.ready_ms", "ms", false);
+            ready.params.put("probe", "process start -> first answered call from the client already running, polled every 2 ms");
+            for (int round = 1; round <= plan.startupRounds; round++) {
+                double b;
+                try (PeerProcess band = new PeerProcess("band", redis.dsn(), 0)) {
+                    if (!rpc.awaitBandAnswer(band.startedNanos + TimeUnit.SECONDS.toNanos(30))) {
+                        throw new IllegalStateException("band peer did not answer within 30 s");
+                    }
+                    b = (System.nanoTime() - band.startedNanos) / 1e6;
+                }
+                double m = mol.startupMs();
+                ready.band.add(b);
+                ready.raw.add(m);
+                System.out.printf(
+                        Locale.ROOT, "  round %d start-up to first answered call: band %.0f ms | moleculer %.0f ms%n",
+                        round, b, m);
+            }
+        }
+        loads.add(ProcStat.load1());
+        for (Figure f : figures.values()) {
+            if (f.name.startsWith("peer.")) {
+                f.params.put("load_average_1m", loads);
+            }
+        }
+        System.out.printf(Locale.ROOT, "  load average (1 min) during pair 5: %s%n", loads);
+    }
+
+    private Figure peerFig(String name, String unit, boolean higherIsBetter) {
+        Figure f = fig("peer.moleculer." + name, unit, higherIsBetter);
+        f.params.put("peer", "moleculer");
+        return f;
+    }
+
+    private void peerLoad(
+            int round, String tpName, String cpuName, int inFlight, int bytes, RpcPair rpc, MoleculerPeer mol, long bandPid)
+            throws Exception {
+        RpcPair.Load b = rpc.bandThroughput(inFlight, plan.tpWarmupMs, plan.tpWindowMs, peerParams(rpc, bytes), bandPid);
+        RpcPair.Load m = mol.throughput(inFlight, plan.tpWarmupMs, plan.tpWindowMs, bytes);
+        Figure tp = peerFig("rpc." + tpName, "calls/s", true);
+        Figure cpu = peerFig("rpc." + cpuName, "cpu_us/call", false);
+        for (Figure f : List.of(tp, cpu)) {
+            f.params.put("in_flight", inFlight);
+            f.params.put("payload_bytes", bytes);
+            f.params.put("window_ms", plan.tpWindowMs);
+        }
+        tp.band.add(b.callsPerSecond());
+        tp.raw.add(m.callsPerSecond());
+        cpu.band.add(b.serverCpuUsPerCall());
+        cpu.raw.add(m.serverCpuUsPerCall());
+        System.out.printf(
+                Locale.ROOT,
+                "  round %d %3d in flight, %6d B payload: band %7.0f calls/s %6.1f cpu us/call | moleculer %7.0f calls/s %6.1f cpu us/call%n",
+                round, inFlight, bytes, b.callsPerSecond(), b.serverCpuUsPerCall(), m.callsPerSecond(), m.serverCpuUsPerCall());
     }
 
     // ---------------------------------------------------------------- pair 4
