@@ -569,11 +569,11 @@ public final class BenchMain {
 
     private void print() {
         System.out.printf(
-                "%n%-28s %14s %14s %8s  %-11s %s%n", "figure", "band", "raw", "ratio", "unit", "spread band / raw");
+                "%n%-44s %14s %14s %8s  %-11s %s%n", "figure", "band", "raw / peer", "ratio", "unit", "spread band / raw");
         for (Figure f : ordered()) {
             System.out.printf(
                     Locale.ROOT,
-                    "%-28s %14s %14s %8s  %-11s %s / %s%n",
+                    "%-44s %14s %14s %8s  %-11s %s / %s%n",
                     f.name,
                     num(f.bandMedian()),
                     f.hasRaw() ? num(f.rawMedian()) : "-",
