@@ -82,7 +82,7 @@ public final class BenchMain {
                 env("BENCH_TP_WINDOW_MS", (int) p.tpWindowMs),
                 p.httpWarmupS,
                 p.httpWindowS,
-                p.startupRounds,
+                env("BENCH_STARTUP_ROUNDS", p.startupRounds),
                 p.jmhRounds,
                 p.jmhWarmups,
                 p.jmhIterations,
@@ -278,7 +278,12 @@ public final class BenchMain {
     // ---------------------------------------------------------------- pair 5
 
     /** Payload sizes of pair 5 besides the 205-byte call, at {@link #PEER_PAYLOAD_IN_FLIGHT} calls in flight. */
-    private static final int[] PEER_PAYLOADS = {10_000, 100_000};
+    private static final int[] PEER_PAYLOADS = System.getenv("BENCH_PEER_PAYLOADS") == null
+            ? new int[] {10_000, 100_000}
+            : java.util.Arrays.stream(System.getenv("BENCH_PEER_PAYLOADS").split(","))
+                    .filter(x -> !x.isBlank())
+                    .mapToInt(x -> Integer.parseInt(x.trim()))
+                    .toArray();
 
     private static final int PEER_PAYLOAD_IN_FLIGHT = 16;
 
@@ -303,7 +308,8 @@ public final class BenchMain {
             return;
         }
         if (!ProcStat.available()) {
-            System.out.println("\n[5] Peer Moleculer: SKIPPED, /proc is not readable (server CPU comes from /proc/PID/stat)");
+            System.out.println(
+                    "\n[5] Peer Moleculer: SKIPPED, /proc is not readable (server CPU comes from /proc/PID/stat)");
             return;
         }
         double load0 = ProcStat.load1();
@@ -349,12 +355,26 @@ public final class BenchMain {
                             m[0],
                             m[1]);
                     for (int n : IN_FLIGHT) {
-                        peerLoad(round, "throughput.inflight" + n, n == 64 ? "cpu_per_call" : "cpu_per_call.inflight" + n,
-                                n, 0, rpc, mol, band.pid());
+                        peerLoad(
+                                round,
+                                "throughput.inflight" + n,
+                                n == 64 ? "cpu_per_call" : "cpu_per_call.inflight" + n,
+                                n,
+                                0,
+                                rpc,
+                                mol,
+                                band.pid());
                     }
                     for (int bytes : PEER_PAYLOADS) {
-                        peerLoad(round, payloadName(bytes) + ".throughput", payloadName(bytes) + ".cpu_per_call",
-                                PEER_PAYLOAD_IN_FLIGHT, bytes, rpc, mol, band.pid());
+                        peerLoad(
+                                round,
+                                payloadName(bytes) + ".throughput",
+                                payloadName(bytes) + ".cpu_per_call",
+                                PEER_PAYLOAD_IN_FLIGHT,
+                                bytes,
+                                rpc,
+                                mol,
+                                band.pid());
                     }
                 }
                 Figure peak = peerFig("load.rss_mb", "MB", false);
@@ -363,7 +383,8 @@ public final class BenchMain {
                 peak.params.put("probe", "VmHWM (peak RSS) of the server process after the load rounds");
             }
             Figure ready = peerFig("startup.ready_ms", "ms", false);
-            ready.params.put("probe", "process start -> first answered call from the client already running, polled every 2 ms");
+            ready.params.put(
+                    "probe", "process start -> first answered call from the client already running, polled every 2 ms");
             for (int round = 1; round <= plan.startupRounds; round++) {
                 double b;
                 try (PeerProcess band = new PeerProcess("band", redis.dsn(), 0)) {
@@ -376,8 +397,11 @@ public final class BenchMain {
                 ready.band.add(b);
                 ready.raw.add(m);
                 System.out.printf(
-                        Locale.ROOT, "  round %d start-up to first answered call: band %.0f ms | moleculer %.0f ms%n",
-                        round, b, m);
+                        Locale.ROOT,
+                        "  round %d start-up to first answered call: band %.0f ms | moleculer %.0f ms%n",
+                        round,
+                        b,
+                        m);
             }
         }
         loads.add(ProcStat.load1());
@@ -396,9 +420,17 @@ public final class BenchMain {
     }
 
     private void peerLoad(
-            int round, String tpName, String cpuName, int inFlight, int bytes, RpcPair rpc, MoleculerPeer mol, long bandPid)
+            int round,
+            String tpName,
+            String cpuName,
+            int inFlight,
+            int bytes,
+            RpcPair rpc,
+            MoleculerPeer mol,
+            long bandPid)
             throws Exception {
-        RpcPair.Load b = rpc.bandThroughput(inFlight, plan.tpWarmupMs, plan.tpWindowMs, peerParams(rpc, bytes), bandPid);
+        RpcPair.Load b =
+                rpc.bandThroughput(inFlight, plan.tpWarmupMs, plan.tpWindowMs, peerParams(rpc, bytes), bandPid);
         RpcPair.Load m = mol.throughput(inFlight, plan.tpWarmupMs, plan.tpWindowMs, bytes);
         Figure tp = peerFig("rpc." + tpName, "calls/s", true);
         Figure cpu = peerFig("rpc." + cpuName, "cpu_us/call", false);
@@ -414,7 +446,13 @@ public final class BenchMain {
         System.out.printf(
                 Locale.ROOT,
                 "  round %d %3d in flight, %6d B payload: band %7.0f calls/s %6.1f cpu us/call | moleculer %7.0f calls/s %6.1f cpu us/call%n",
-                round, inFlight, bytes, b.callsPerSecond(), b.serverCpuUsPerCall(), m.callsPerSecond(), m.serverCpuUsPerCall());
+                round,
+                inFlight,
+                bytes,
+                b.callsPerSecond(),
+                b.serverCpuUsPerCall(),
+                m.callsPerSecond(),
+                m.serverCpuUsPerCall());
     }
 
     // ---------------------------------------------------------------- pair 4
@@ -569,7 +607,8 @@ public final class BenchMain {
 
     private void print() {
         System.out.printf(
-                "%n%-44s %14s %14s %8s  %-11s %s%n", "figure", "band", "raw / peer", "ratio", "unit", "spread band / raw");
+                "%n%-44s %14s %14s %8s  %-11s %s%n",
+                "figure", "band", "raw / peer", "ratio", "unit", "spread band / raw");
         for (Figure f : ordered()) {
             System.out.printf(
                     Locale.ROOT,

@@ -34,7 +34,9 @@ final class MoleculerPeer implements AutoCloseable {
 
     private static boolean onPath(String command) {
         try {
-            Process p = new ProcessBuilder(command, "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(command, "--version")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (Exception e) {
@@ -44,8 +46,11 @@ final class MoleculerPeer implements AutoCloseable {
 
     static String version() throws Exception {
         String pkg = Files.readString(DIR.resolve("node_modules/moleculer/package.json"));
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"").matcher(pkg);
-        Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"")
+                .matcher(pkg);
+        Process p = new ProcessBuilder("node", "--version")
+                .redirectErrorStream(true)
+                .start();
         String node = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
         p.waitFor(10, TimeUnit.SECONDS);
         return "Moleculer " + (m.find() ? m.group(1) : "?") + " on Node.js " + node;
@@ -56,7 +61,8 @@ final class MoleculerPeer implements AutoCloseable {
         redisUrl = dsn.replaceFirst("/\\d+$", "");
         server = startServer(SERVER_NODE);
         server.awaitReady();
-        client = new PeerProcess("moleculer-client", node("load-client.js", "bench-mol-cli", SERVER_NODE), DIR.toFile());
+        client =
+                new PeerProcess("moleculer-client", node("load-client.js", "bench-mol-cli", SERVER_NODE), DIR.toFile());
         client.awaitReady();
     }
 
@@ -103,7 +109,8 @@ final class MoleculerPeer implements AutoCloseable {
      * running client, in ms (the client polls every 2 ms, as the bench polls Band).
      */
     double startupMs() throws Exception {
-        String nodeId = SERVER_NODE + "-start" + (++started);
+        started++;
+        String nodeId = SERVER_NODE + "-start" + started;
         client.send("first " + nodeId + " 30000");
         try (PeerProcess fresh = startServer(nodeId)) {
             String r = client.await("FIRST", 40);

@@ -154,8 +154,7 @@ final class RpcPair implements AutoCloseable {
     /** A throughput window, with the server's CPU over the same window when its pid is known. */
     record Load(double callsPerSecond, double serverCpuUsPerCall) {}
 
-    Load bandThroughput(int inFlight, long warmupMs, long windowMs, ObjectNode p, long serverPid)
-            throws Exception {
+    Load bandThroughput(int inFlight, long warmupMs, long windowMs, ObjectNode p, long serverPid) throws Exception {
         AtomicLong replies = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         AtomicBoolean running = new AtomicBoolean(true);
