@@ -59,7 +59,8 @@ public final class BenchMain {
     private static final int[] IN_FLIGHT = System.getenv("BENCH_INFLIGHT") == null
             ? new int[] {1, 16, 64, 256}
             : java.util.Arrays.stream(System.getenv("BENCH_INFLIGHT").split(","))
-                    .mapToInt(Integer::parseInt)
+                    .filter(x -> !x.isBlank())
+                    .mapToInt(x -> Integer.parseInt(x.trim()))
                     .toArray();
     private static final int[] HTTP_CONNECTIONS = {1, 64};
 
