@@ -33,26 +33,14 @@ final class MoleculerPeer implements AutoCloseable {
     }
 
     private static boolean onPath(String command) {
-        try {
-            Process p = new ProcessBuilder(command, "--version")
-                    .redirectErrorStream(true)
-                    .start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (Exception e) {
-            return false;
-        }
+        return ProcStat.output(command, "--version") != null;
     }
 
     static String version() throws Exception {
         String pkg = Files.readString(DIR.resolve("node_modules/moleculer/package.json"));
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"")
                 .matcher(pkg);
-        Process p = new ProcessBuilder("node", "--version")
-                .redirectErrorStream(true)
-                .start();
-        String node = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
-        p.waitFor(10, TimeUnit.SECONDS);
+        String node = ProcStat.output("node", "--version");
         return "Moleculer " + (m.find() ? m.group(1) : "?") + " on Node.js " + node;
     }
 

@@ -1,11 +1,14 @@
 package org.rockstat.band.bench;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Another process's CPU time and memory from {@code /proc}, so that a JVM and a Node.js server are
  * measured by the same probe from outside. Linux only; {@link #available()} says whether it works.
+ * Also runs the small commands the bench asks for versions and settings ({@link #output}).
  */
 final class ProcStat {
     /** USER_HZ: the unit of utime/stime in {@code /proc/PID/stat}; 100 on every Linux the bench runs on. */
@@ -54,15 +57,18 @@ final class ProcStat {
     }
 
     private static double ticksPerSecond() {
+        String out = output("getconf", "CLK_TCK");
+        return out == null ? 100 : Double.parseDouble(out);
+    }
+
+    /** Runs {@code command} and returns its trimmed output, or null when it cannot run or fails. */
+    static String output(String... command) {
         try {
-            Process p = new ProcessBuilder("getconf", "CLK_TCK")
-                    .redirectErrorStream(true)
-                    .start();
-            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
-            p.waitFor();
-            return Double.parseDouble(out);
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : null;
         } catch (Exception e) {
-            return 100;
+            return null;
         }
     }
 }
