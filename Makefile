@@ -9,8 +9,8 @@
 #   make measure                 rerun the fault and load tests that measure figures and print them (minutes)
 #   make container-test          build the base images, every example and a generated service with podman and start them (slow; docker/README.md)
 #   make install                 install the Band artifacts (with sources and Javadoc) locally
-#   make bench                   benchmarks against raw Lettuce/Netty/Jackson (several minutes; see BENCHMARKS.md)
-#   make bench-quick             the same pairs with fewer iterations (under a minute)
+#   make bench                   benchmarks against raw Lettuce/Netty/Jackson and against Moleculer (Node.js, needs node/npm; see BENCHMARKS.md)
+#   make bench-quick             the same pairs with fewer iterations (a smoke test)
 .DEFAULT_GOAL := help
 include band-examples/service.mk
 
