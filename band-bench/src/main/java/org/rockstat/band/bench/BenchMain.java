@@ -169,18 +169,7 @@ public final class BenchMain {
                     for (int round = 1; round <= plan.rounds; round++) {
                         double[] raw = rpc.rawLatency(plan.latencyCalls);
                         double[] band = rpc.bandLatency(plan.latencyCalls);
-                        p50.raw.add(raw[0]);
-                        p99.raw.add(raw[1]);
-                        p50.band.add(band[0]);
-                        p99.band.add(band[1]);
-                        System.out.printf(
-                                Locale.ROOT,
-                                "  round %d latency: raw p50 %.0f p99 %.0f us | band p50 %.0f p99 %.0f us%n",
-                                round,
-                                raw[0],
-                                raw[1],
-                                band[0],
-                                band[1]);
+                        latencyRound(round, p50, p99, band, raw, "raw");
                         // diagnostic: the raw ping-pong with one virtual-thread hand-off per side
                         double[] hop = rpc.rawLatency(plan.latencyCalls, true);
                         Figure hopP50 = fig("diag.rpc.p50.raw_vthop", "us", false);
@@ -341,18 +330,7 @@ public final class BenchMain {
                     loads.add(ProcStat.load1());
                     double[] b = rpc.bandLatency(calls);
                     double[] m = mol.latency(calls, 0);
-                    p50.band.add(b[0]);
-                    p99.band.add(b[1]);
-                    p50.raw.add(m[0]);
-                    p99.raw.add(m[1]);
-                    System.out.printf(
-                            Locale.ROOT,
-                            "  round %d latency: band p50 %.0f p99 %.0f us | moleculer p50 %.0f p99 %.0f us%n",
-                            round,
-                            b[0],
-                            b[1],
-                            m[0],
-                            m[1]);
+                    latencyRound(round, p50, p99, b, m, "moleculer");
                     for (int n : IN_FLIGHT) {
                         peerLoad(
                                 round,
@@ -456,6 +434,23 @@ public final class BenchMain {
                 b.serverCpuUsPerCall(),
                 m.callsPerSecond(),
                 m.serverCpuUsPerCall());
+    }
+
+    /** Records one round of {p50, p99} of Band and of its twin or peer ({@code other}, the raw column). */
+    private static void latencyRound(int round, Figure p50, Figure p99, double[] band, double[] other, String label) {
+        p50.band.add(band[0]);
+        p99.band.add(band[1]);
+        p50.raw.add(other[0]);
+        p99.raw.add(other[1]);
+        System.out.printf(
+                Locale.ROOT,
+                "  round %d latency: %s p50 %.0f p99 %.0f us | band p50 %.0f p99 %.0f us%n",
+                round,
+                label,
+                other[0],
+                other[1],
+                band[0],
+                band[1]);
     }
 
     // ---------------------------------------------------------------- pair 4
