@@ -359,10 +359,11 @@ public final class BenchMain {
                 peak.raw.add(ProcStat.memoryMb(mol.serverPid(), "VmHWM"));
                 peak.params.put("probe", "VmHWM (peak RSS) of the server process after the load rounds");
             }
-            Figure ready = peerFig("startup.ready_ms", "ms", false);
-            ready.params.put(
-                    "probe", "process start -> first answered call from the client already running, polled every 2 ms");
             for (int round = 1; round <= plan.startupRounds; round++) {
+                Figure ready = peerFig("startup.ready_ms", "ms", false);
+                ready.params.put(
+                        "probe",
+                        "process start -> first answered call from the client already running, polled every 2 ms");
                 double b;
                 try (PeerProcess band = new PeerProcess("band", redis.dsn(), 0)) {
                     if (!rpc.awaitBandAnswer(band.startedNanos + TimeUnit.SECONDS.toNanos(30))) {
