@@ -9,12 +9,12 @@
 #   make measure                 rerun the fault and load tests that measure figures and print them (minutes)
 #   make container-test          build the base images, every example and a generated service with podman and start them (slow; docker/README.md)
 #   make install                 install the Band artifacts (with sources and Javadoc) locally
-#   make bench                   benchmarks against raw Lettuce/Netty/Jackson (several minutes; see BENCHMARKS.md)
-#   make bench-quick             the same pairs with fewer iterations (under a minute)
+#   make bench                   benchmarks against raw Lettuce/Netty/Jackson and against Moleculer (Node.js, needs node/npm; see BENCHMARKS.md)
+#   make bench-quick             the same pairs with fewer iterations (a smoke test)
 .DEFAULT_GOAL := help
 include band-examples/service.mk
 
-.PHONY: help test container-test test-fast format measure bench bench-quick bench-build check-wrk package install clean
+.PHONY: help test container-test test-fast format measure bench bench-quick bench-build bench-peer check-wrk package install clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -54,6 +54,23 @@ BENCH_RUN = LOG_LEVEL=warn $(JAVA_HOME)/bin/java -XX:+UseSerialGC -cp $(BENCH_CP
 bench-build: check-maven check-wrk
 	@command -v redis-server >/dev/null || { echo "redis-server is needed: apt-get install -y redis-server" >&2; exit 1; }
 	$(MVN) $(MVN_FLAGS) -q -pl band-core,band-runtime,band-bench -am install -DskipTests
+	@$(MAKE) --no-print-directory bench-peer
+
+# the Node.js peer (pair 5): our scripts plus the pinned package-lock.json, npm ci only when the lock changed
+PEER_SRC = band-bench/src/peer-moleculer
+PEER_DIR = band-bench/target/peer-moleculer
+bench-peer:
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+	  echo "node/npm not found: the Moleculer peer (pair 5) is skipped; install Node.js 20+ with npm to run it." >&2; \
+	else \
+	  mkdir -p $(PEER_DIR) && cp $(PEER_SRC)/*.js $(PEER_SRC)/package.json $(PEER_DIR)/ && \
+	  if ! cmp -s $(PEER_SRC)/package-lock.json $(PEER_DIR)/.installed-lock.json; then \
+	    cp $(PEER_SRC)/package-lock.json $(PEER_DIR)/ && \
+	    (cd $(PEER_DIR) && npm ci --no-audit --no-fund --loglevel=error) && \
+	    cp $(PEER_SRC)/package-lock.json $(PEER_DIR)/.installed-lock.json || \
+	    echo "npm ci failed in $(PEER_DIR): the Moleculer peer (pair 5) is skipped." >&2; \
+	  fi; \
+	fi
 
 check-wrk:
 	@if ! command -v wrk >/dev/null; then \

@@ -59,7 +59,8 @@ public final class BenchMain {
     private static final int[] IN_FLIGHT = System.getenv("BENCH_INFLIGHT") == null
             ? new int[] {1, 16, 64, 256}
             : java.util.Arrays.stream(System.getenv("BENCH_INFLIGHT").split(","))
-                    .mapToInt(Integer::parseInt)
+                    .filter(x -> !x.isBlank())
+                    .mapToInt(x -> Integer.parseInt(x.trim()))
                     .toArray();
     private static final int[] HTTP_CONNECTIONS = {1, 64};
 
@@ -82,7 +83,7 @@ public final class BenchMain {
                 env("BENCH_TP_WINDOW_MS", (int) p.tpWindowMs),
                 p.httpWarmupS,
                 p.httpWindowS,
-                p.startupRounds,
+                env("BENCH_STARTUP_ROUNDS", p.startupRounds),
                 p.jmhRounds,
                 p.jmhWarmups,
                 p.jmhIterations,
@@ -100,7 +101,7 @@ public final class BenchMain {
         return v == null || v.isBlank() ? fallback : Integer.parseInt(v.trim());
     }
 
-    /** {@code BENCH_ONLY=rpc,http,dispatch,startup} runs a subset (for profiling); all by default. */
+    /** {@code BENCH_ONLY=rpc,http,peers,dispatch,startup} runs a subset (for profiling); all by default. */
     private static boolean selected(String pair) {
         String only = System.getenv("BENCH_ONLY");
         return only == null || only.isBlank() || List.of(only.split(",")).contains(pair);
@@ -111,16 +112,8 @@ public final class BenchMain {
     }
 
     private static String redisVersion() {
-        try {
-            Process p = new ProcessBuilder("redis-server", "--version")
-                    .redirectErrorStream(true)
-                    .start();
-            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
-            p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
-            return out;
-        } catch (Exception e) {
-            return "unknown";
-        }
+        String out = ProcStat.output("redis-server", "--version");
+        return out == null ? "unknown" : out;
     }
 
     private void run(Path out) throws Exception {
@@ -132,6 +125,9 @@ public final class BenchMain {
             System.out.printf("redis: %s on port %d%n", redisVersion(), redis.port());
             if (selected("rpc") || selected("http")) {
                 rpcAndHttp(redis);
+            }
+            if (selected("peers")) {
+                peers(redis);
             }
             if (selected("startup")) {
                 startup(redis);
@@ -173,18 +169,7 @@ public final class BenchMain {
                     for (int round = 1; round <= plan.rounds; round++) {
                         double[] raw = rpc.rawLatency(plan.latencyCalls);
                         double[] band = rpc.bandLatency(plan.latencyCalls);
-                        p50.raw.add(raw[0]);
-                        p99.raw.add(raw[1]);
-                        p50.band.add(band[0]);
-                        p99.band.add(band[1]);
-                        System.out.printf(
-                                Locale.ROOT,
-                                "  round %d latency: raw p50 %.0f p99 %.0f us | band p50 %.0f p99 %.0f us%n",
-                                round,
-                                raw[0],
-                                raw[1],
-                                band[0],
-                                band[1]);
+                        latencyRound(round, p50, p99, band, raw, "raw");
                         // diagnostic: the raw ping-pong with one virtual-thread hand-off per side
                         double[] hop = rpc.rawLatency(plan.latencyCalls, true);
                         Figure hopP50 = fig("diag.rpc.p50.raw_vthop", "us", false);
@@ -270,6 +255,203 @@ public final class BenchMain {
                 }
             }
         }
+    }
+
+    // ---------------------------------------------------------------- pair 5
+
+    /** Payload sizes of pair 5 besides the 205-byte call, at {@link #PEER_PAYLOAD_IN_FLIGHT} calls in flight. */
+    private static final int[] PEER_PAYLOADS = System.getenv("BENCH_PEER_PAYLOADS") == null
+            ? new int[] {10_000, 100_000}
+            : java.util.Arrays.stream(System.getenv("BENCH_PEER_PAYLOADS").split(","))
+                    .filter(x -> !x.isBlank())
+                    .mapToInt(x -> Integer.parseInt(x.trim()))
+                    .toArray();
+
+    private static final int PEER_PAYLOAD_IN_FLIGHT = 16;
+
+    /** The params of pair 5 padded by a {@code data.blob} string, built as {@code load-client.js} builds them. */
+    static com.fasterxml.jackson.databind.node.ObjectNode peerParams(RpcPair rpc, int bytes) {
+        com.fasterxml.jackson.databind.node.ObjectNode p = rpc.params.deepCopy();
+        if (bytes > 0) {
+            String blob = "0123456789abcdef".repeat((bytes + 15) / 16).substring(0, bytes);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) p.get("data")).put("blob", blob);
+        }
+        return p;
+    }
+
+    private static String payloadName(int bytes) {
+        return "payload" + bytes / 1000 + "k";
+    }
+
+    private void peers(RedisServerExtension redis) throws Exception {
+        String why = MoleculerPeer.unavailable();
+        if (why != null) {
+            System.out.println("\n[5] Peer Moleculer: SKIPPED, " + why);
+            return;
+        }
+        if (!ProcStat.available()) {
+            System.out.println(
+                    "\n[5] Peer Moleculer: SKIPPED, /proc is not readable (server CPU comes from /proc/PID/stat)");
+            return;
+        }
+        double load0 = ProcStat.load1();
+        System.out.printf(
+                Locale.ROOT,
+                "%n[5] Peer: %s, echo debug.data called by a Moleculer client node, against Band's RpcClient calling"
+                        + " bench-svc.echo; servers in their own processes, CPU from /proc/PID/stat; load average %.2f%n",
+                MoleculerPeer.version(),
+                load0);
+        System.out.println("  (the wire-protocol load generator of pair 1 does not apply: Moleculer speaks its own"
+                + " packet protocol on MOL.* channels, not Band's JSON-RPC)");
+        List<Double> loads = new ArrayList<>(List.of(load0));
+        long begin = System.nanoTime();
+        // quick mode keeps pair 5 short: a third of the sequential calls (the throughput windows are already short)
+        int calls = plan.name.equals("quick") ? plan.latencyCalls / 3 : plan.latencyCalls;
+        try (RpcPair rpc = new RpcPair(redis.dsn());
+                MoleculerPeer mol = new MoleculerPeer(redis.dsn())) {
+            try (PeerProcess band = new PeerProcess("band", redis.dsn(), 0)) {
+                band.awaitReady();
+                Thread.sleep(1000); // idle, as in pair 4
+                Figure idle = peerFig("idle.rss_mb", "MB", false);
+                idle.band.add(ProcStat.memoryMb(band.pid(), "VmRSS"));
+                idle.raw.add(ProcStat.memoryMb(mol.serverPid(), "VmRSS"));
+                idle.params.put("probe", "VmRSS of the server process 1 s after ready");
+                long burst = plan.name.equals("quick") ? 500 : 2_000;
+                rpc.bandThroughput(64, 0, burst, rpc.params, 0);
+                mol.throughput(64, 0, burst, 0);
+                rpc.bandLatency(calls / 4);
+                mol.latency(calls / 4, 0);
+                Figure p50 = peerFig("rpc.p50", "us", false);
+                Figure p99 = peerFig("rpc.p99", "us", false);
+                for (Figure f : List.of(p50, p99)) {
+                    f.params.put("calls", calls);
+                }
+                for (int round = 1; round <= plan.rounds; round++) {
+                    loads.add(ProcStat.load1());
+                    double[] b = rpc.bandLatency(calls);
+                    double[] m = mol.latency(calls, 0);
+                    latencyRound(round, p50, p99, b, m, "moleculer");
+                    for (int n : IN_FLIGHT) {
+                        peerLoad(
+                                round,
+                                "throughput.inflight" + n,
+                                n == 64 ? "cpu_per_call" : "cpu_per_call.inflight" + n,
+                                n,
+                                0,
+                                rpc,
+                                mol,
+                                band.pid());
+                    }
+                    for (int bytes : PEER_PAYLOADS) {
+                        peerLoad(
+                                round,
+                                payloadName(bytes) + ".throughput",
+                                payloadName(bytes) + ".cpu_per_call",
+                                PEER_PAYLOAD_IN_FLIGHT,
+                                bytes,
+                                rpc,
+                                mol,
+                                band.pid());
+                    }
+                }
+                Figure peak = peerFig("load.rss_mb", "MB", false);
+                peak.band.add(ProcStat.memoryMb(band.pid(), "VmHWM"));
+                peak.raw.add(ProcStat.memoryMb(mol.serverPid(), "VmHWM"));
+                peak.params.put("probe", "VmHWM (peak RSS) of the server process after the load rounds");
+            }
+            for (int round = 1; round <= plan.startupRounds; round++) {
+                Figure ready = peerFig("startup.ready_ms", "ms", false);
+                ready.params.put(
+                        "probe",
+                        "process start -> first answered call from the client already running, polled every 2 ms");
+                double b;
+                try (PeerProcess band = new PeerProcess("band", redis.dsn(), 0)) {
+                    if (!rpc.awaitBandAnswer(band.startedNanos + TimeUnit.SECONDS.toNanos(30))) {
+                        throw new IllegalStateException("band peer did not answer within 30 s");
+                    }
+                    b = (System.nanoTime() - band.startedNanos) / 1e6;
+                }
+                double m = mol.startupMs();
+                ready.band.add(b);
+                ready.raw.add(m);
+                System.out.printf(
+                        Locale.ROOT,
+                        "  round %d start-up to first answered call: band %.0f ms | moleculer %.0f ms%n",
+                        round,
+                        b,
+                        m);
+            }
+        }
+        loads.add(ProcStat.load1());
+        for (Figure f : figures.values()) {
+            if (f.name.startsWith("peer.")) {
+                f.params.put("load_average_1m", loads);
+            }
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "  pair 5 took %.0f s; load average (1 min) during it: %s%n",
+                (System.nanoTime() - begin) / 1e9,
+                loads);
+    }
+
+    private Figure peerFig(String name, String unit, boolean higherIsBetter) {
+        Figure f = fig("peer.moleculer." + name, unit, higherIsBetter);
+        f.params.put("peer", "moleculer");
+        return f;
+    }
+
+    private void peerLoad(
+            int round,
+            String tpName,
+            String cpuName,
+            int inFlight,
+            int bytes,
+            RpcPair rpc,
+            MoleculerPeer mol,
+            long bandPid)
+            throws Exception {
+        RpcPair.Load b =
+                rpc.bandThroughput(inFlight, plan.tpWarmupMs, plan.tpWindowMs, peerParams(rpc, bytes), bandPid);
+        RpcPair.Load m = mol.throughput(inFlight, plan.tpWarmupMs, plan.tpWindowMs, bytes);
+        Figure tp = peerFig("rpc." + tpName, "calls/s", true);
+        Figure cpu = peerFig("rpc." + cpuName, "cpu_us/call", false);
+        for (Figure f : List.of(tp, cpu)) {
+            f.params.put("in_flight", inFlight);
+            f.params.put("payload_bytes", bytes);
+            f.params.put("window_ms", plan.tpWindowMs);
+        }
+        tp.band.add(b.callsPerSecond());
+        tp.raw.add(m.callsPerSecond());
+        cpu.band.add(b.serverCpuUsPerCall());
+        cpu.raw.add(m.serverCpuUsPerCall());
+        System.out.printf(
+                Locale.ROOT,
+                "  round %d %3d in flight, %6d B payload: band %7.0f calls/s %6.1f cpu us/call | moleculer %7.0f calls/s %6.1f cpu us/call%n",
+                round,
+                inFlight,
+                bytes,
+                b.callsPerSecond(),
+                b.serverCpuUsPerCall(),
+                m.callsPerSecond(),
+                m.serverCpuUsPerCall());
+    }
+
+    /** Records one round of {p50, p99} of Band and of its twin or peer ({@code other}, the raw column). */
+    private static void latencyRound(int round, Figure p50, Figure p99, double[] band, double[] other, String label) {
+        p50.band.add(band[0]);
+        p99.band.add(band[1]);
+        p50.raw.add(other[0]);
+        p99.raw.add(other[1]);
+        System.out.printf(
+                Locale.ROOT,
+                "  round %d latency: %s p50 %.0f p99 %.0f us | band p50 %.0f p99 %.0f us%n",
+                round,
+                label,
+                other[0],
+                other[1],
+                band[0],
+                band[1]);
     }
 
     // ---------------------------------------------------------------- pair 4
@@ -449,11 +631,12 @@ public final class BenchMain {
 
     private void print() {
         System.out.printf(
-                "%n%-28s %14s %14s %8s  %-11s %s%n", "figure", "band", "raw", "ratio", "unit", "spread band / raw");
+                "%n%-44s %14s %14s %8s  %-11s %s%n",
+                "figure", "band", "raw / peer", "ratio", "unit", "spread band / raw");
         for (Figure f : ordered()) {
             System.out.printf(
                     Locale.ROOT,
-                    "%-28s %14s %14s %8s  %-11s %s / %s%n",
+                    "%-44s %14s %14s %8s  %-11s %s / %s%n",
                     f.name,
                     num(f.bandMedian()),
                     f.hasRaw() ? num(f.rawMedian()) : "-",

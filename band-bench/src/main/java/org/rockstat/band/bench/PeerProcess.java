@@ -12,7 +12,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A {@link Peer} JVM started from the bench's own class path; always stopped by {@link #close()}. */
+/**
+ * A peer process: a {@link Peer} JVM started from the bench's own class path, or a Node.js peer speaking
+ * the same {@code BENCH ...} lines; always stopped by {@link #close()}.
+ */
 final class PeerProcess implements AutoCloseable {
     private final Process process;
     private final Writer stdin;
@@ -20,6 +23,10 @@ final class PeerProcess implements AutoCloseable {
     final long startedNanos;
 
     PeerProcess(String mode, String dsn, int port) throws Exception {
+        this(mode, jvmCommand(mode, dsn, port), null);
+    }
+
+    private static List<String> jvmCommand(String mode, String dsn, int port) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.javaBinary());
         cmd.addAll(BenchMain.PEER_JVM_FLAGS);
@@ -37,7 +44,12 @@ final class PeerProcess implements AutoCloseable {
         cmd.add(mode);
         cmd.add(dsn);
         cmd.add(String.valueOf(port));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        return cmd;
+    }
+
+    /** Any other process speaking the same stdin/stdout lines (the Node.js peers); {@code dir} may be null. */
+    PeerProcess(String mode, List<String> cmd, java.io.File dir) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(dir);
         pb.environment().put("LOG_LEVEL", "warn");
         startedNanos = System.nanoTime();
         process = pb.start();
@@ -86,7 +98,12 @@ final class PeerProcess implements AutoCloseable {
         return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
     }
 
-    private void send(String command) throws Exception {
+    /** The OS process id, for {@link ProcStat}. */
+    long pid() {
+        return process.pid();
+    }
+
+    void send(String command) throws Exception {
         stdin.write(command + "\n");
         stdin.flush();
     }

@@ -92,13 +92,31 @@ final class RpcPair implements AutoCloseable {
     }
 
     double[] bandLatency(int calls) throws Exception {
+        return bandLatency(calls, params);
+    }
+
+    double[] bandLatency(int calls, ObjectNode p) throws Exception {
         long[] lat = new long[calls];
         for (int i = 0; i < calls; i++) {
             long t = System.nanoTime();
-            rpc.request(Peer.BAND_SERVICE, "echo", params, TIMEOUT).get(10, TimeUnit.SECONDS);
+            rpc.request(Peer.BAND_SERVICE, "echo", p, TIMEOUT).get(10, TimeUnit.SECONDS);
             lat[i] = System.nanoTime() - t;
         }
         return percentiles(lat);
+    }
+
+    /** Polls {@code bench-svc.echo} every 2 ms until it answers (a service just started); false at the deadline. */
+    boolean awaitBandAnswer(long deadlineNanos) throws InterruptedException {
+        while (System.nanoTime() < deadlineNanos) {
+            try {
+                rpc.request(Peer.BAND_SERVICE, "echo", params, Duration.ofMillis(500))
+                        .get(1, TimeUnit.SECONDS);
+                return true;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                Thread.sleep(2); // not subscribed or not answering yet
+            }
+        }
+        return false;
     }
 
     /** Closed loop with {@code inFlight} messages always outstanding; calls per second over the window. */
@@ -130,12 +148,19 @@ final class RpcPair implements AutoCloseable {
     }
 
     double bandThroughput(int inFlight, long warmupMs, long windowMs) throws Exception {
+        return bandThroughput(inFlight, warmupMs, windowMs, params, 0).callsPerSecond();
+    }
+
+    /** A throughput window, with the server's CPU over the same window when its pid is known. */
+    record Load(double callsPerSecond, double serverCpuUsPerCall) {}
+
+    Load bandThroughput(int inFlight, long warmupMs, long windowMs, ObjectNode p, long serverPid) throws Exception {
         AtomicLong replies = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong outstanding = new AtomicLong(inFlight);
         Runnable[] fire = new Runnable[1];
-        fire[0] = () -> rpc.request(Peer.BAND_SERVICE, "echo", params, TIMEOUT).whenComplete((v, e) -> {
+        fire[0] = () -> rpc.request(Peer.BAND_SERVICE, "echo", p, TIMEOUT).whenComplete((v, e) -> {
             if (e != null) {
                 errors.incrementAndGet();
             } else {
@@ -150,23 +175,31 @@ final class RpcPair implements AutoCloseable {
         for (int i = 0; i < inFlight; i++) {
             fire[0].run();
         }
-        double rate = window(replies, warmupMs, windowMs);
+        Load load = window(replies, warmupMs, windowMs, serverPid);
         running.set(false);
         drain(outstanding);
         if (errors.get() > 0) {
             System.err.println("  band throughput at " + inFlight + " in flight: " + errors.get() + " failed calls");
         }
-        return rate;
+        return load;
     }
 
     private static double window(AtomicLong replies, long warmupMs, long windowMs) throws InterruptedException {
+        return window(replies, warmupMs, windowMs, 0).callsPerSecond();
+    }
+
+    private static Load window(AtomicLong replies, long warmupMs, long windowMs, long serverPid)
+            throws InterruptedException {
         Thread.sleep(warmupMs);
+        double cpu0 = serverPid > 0 ? ProcStat.cpuSeconds(serverPid) : 0;
         long c0 = replies.get();
         long t0 = System.nanoTime();
         Thread.sleep(windowMs);
         long c1 = replies.get();
         long t1 = System.nanoTime();
-        return (c1 - c0) * 1e9 / (t1 - t0);
+        double cpu1 = serverPid > 0 ? ProcStat.cpuSeconds(serverPid) : 0;
+        long calls = c1 - c0;
+        return new Load(calls * 1e9 / (t1 - t0), calls == 0 ? Double.NaN : (cpu1 - cpu0) * 1e6 / calls);
     }
 
     private static void drain(AtomicLong outstanding) throws InterruptedException {
