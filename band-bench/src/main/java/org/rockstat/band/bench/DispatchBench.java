@@ -74,7 +74,9 @@ public class DispatchBench {
                         "redis_dsn",
                         dsn,
                         "rpc",
-                        Map.of("max_in_flight", 1000),
+                        // the 1MB case is a 1 MiB params object: the message around it must be accepted,
+                        // or the pair would time Band's refusal instead of its dispatch
+                        Map.of("max_in_flight", 1000, "max_message_bytes", 4 * 1024 * 1024),
                         "metrics",
                         Map.of("prometheus", metrics.equals("on")))))
                 .service(new EchoOnly());
