@@ -135,7 +135,7 @@ public final class HttpEndpoint {
             }
         }
         if (METRICS_PATH.equals(path)) {
-            return metrics(request, line);
+            return metrics(request, line).thenApply(rendered -> new Answered(rendered, null, null));
         }
         Optional<Function<HttpExchange, ResponseRenderer.Rendered>> band = own.find(path);
         if (band.isPresent()) {
@@ -201,12 +201,13 @@ public final class HttpEndpoint {
     /** The Prometheus text, made on a virtual thread: the JVM's gauges are not read on the event loop. */
     private CompletableFuture<ResponseRenderer.Rendered> metrics(HttpExchange request, String line) {
         if (metrics == null) {
-            return done(request, ResponseRenderer.error(404, "Not found: " + line));
+            return CompletableFuture.completedFuture(
+                    withCors(request.origin(), ResponseRenderer.error(404, "Not found: " + line)));
         }
         if (request.method().equals("POST")) {
-            return done(
-                    request,
-                    ResponseRenderer.error(405, "Method not allowed: " + line).withHeader("Allow", "GET, HEAD"));
+            return CompletableFuture.completedFuture(withCors(
+                    request.origin(),
+                    ResponseRenderer.error(405, "Method not allowed: " + line).withHeader("Allow", "GET, HEAD")));
         }
         CompletableFuture<ResponseRenderer.Rendered> answer = new CompletableFuture<>();
         Thread.ofVirtual().name("band-metrics-scrape").start(() -> {
