@@ -82,6 +82,7 @@ public final class Dispatcher implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Drops drops = new Drops(log, Duration.ofSeconds(10));
     private final LongSupplier nanoClock;
+    private final boolean everyReplicaListeners;
     private volatile boolean draining;
 
     /** A dispatcher over a frozen model. */
@@ -93,6 +94,8 @@ public final class Dispatcher implements AutoCloseable {
     Dispatcher(ServiceModel model, Limits limits, boolean production, LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
         this.model = model;
+        this.everyReplicaListeners =
+                model.listeners().stream().anyMatch(l -> l.spec().everyReplica());
         this.production = production;
         for (MethodDef def : model.inRegistrationOrder()) {
             if (def.system()) {
@@ -166,6 +169,16 @@ public final class Dispatcher implements AutoCloseable {
      */
     public CompletableFuture<Object> call(
             String method, ObjectNode params, CallContext context, boolean onCallerThread) {
+        return call(method, params, context, onCallerThread, true);
+    }
+
+    /**
+     * Like {@link #call(String, ObjectNode, CallContext, boolean)}, for a message another replica
+     * of the service owns when {@code owned} is false: of a {@code broadcast} only the listeners
+     * marked every-replica run.
+     */
+    public CompletableFuture<Object> call(
+            String method, ObjectNode params, CallContext context, boolean onCallerThread, boolean owned) {
         MethodDef def = model.method(method).orElse(null);
         Call call = new Call(Params.of(params == null ? Json.object() : params), context);
         if (def != null && def.system()) {
@@ -179,7 +192,7 @@ public final class Dispatcher implements AutoCloseable {
                     new RpcException(RpcException.UNAVAILABLE, "Service is shutting down, try again later"));
         }
         if (MethodSpec.BROADCAST.equals(method) && !model.listeners().isEmpty()) {
-            return broadcast(call, onCallerThread);
+            return broadcast(call, onCallerThread, owned);
         }
         if (def == null) {
             return CompletableFuture.failedFuture(RpcException.methodNotFound(method));
@@ -319,14 +332,20 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    /** Every listener whose key filter matches, each in its own bulkhead. */
-    private CompletableFuture<Object> broadcast(Call call, boolean onCallerThread) {
+    /** True when some listener runs on every replica (a broadcast another replica owns still concerns us). */
+    public boolean hasEveryReplicaListeners() {
+        return everyReplicaListeners;
+    }
+
+    /** Every listener whose key filter matches, each in its own bulkhead; only every-replica ones when not {@code owned}. */
+    private CompletableFuture<Object> broadcast(Call call, boolean onCallerThread, boolean owned) {
         JsonNode keyNode = call.params().node("key");
         String key = keyNode == null ? "" : keyNode.asText();
         List<CompletableFuture<Object>> runs = new ArrayList<>();
         for (MethodDef listener : model.listeners()) {
             List<String> keys = listener.spec().keys();
-            if (keys.isEmpty() || keys.stream().anyMatch(key::startsWith)) {
+            if ((owned || listener.spec().everyReplica())
+                    && (keys.isEmpty() || keys.stream().anyMatch(key::startsWith))) {
                 Task task = new Task(listener, call, listenerBulkheads.get(listener), 0, nanoClock.getAsLong());
                 // only the first may use the caller's thread: the others must not wait for it
                 runs.add(submit(

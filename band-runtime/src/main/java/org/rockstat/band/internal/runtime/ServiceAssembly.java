@@ -22,6 +22,7 @@ import org.rockstat.band.internal.http.netty.HttpServer;
 import org.rockstat.band.internal.jobs.Lifecycle;
 import org.rockstat.band.internal.problem.Problems;
 import org.rockstat.band.internal.registry.ServiceModel;
+import org.rockstat.band.internal.replica.ReplicaSet;
 import org.rockstat.band.internal.rpc.Channels;
 import org.rockstat.band.internal.rpc.RpcEndpoint;
 import org.rockstat.band.internal.status.StatusMethod;
@@ -48,6 +49,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServiceAssembly {
     private static final Logger log = LoggerFactory.getLogger(ServiceAssembly.class);
+    /** How often a replica tells the others it lives. */
+    static final java.time.Duration REPLICA_BEAT = java.time.Duration.ofSeconds(1);
+    /** Not heard for this long, a replica is announced gone and its share moves to the others. */
+    static final java.time.Duration REPLICA_TIMEOUT = java.time.Duration.ofSeconds(3);
 
     private final Settings settings;
     private final RuntimeConfig config;
@@ -61,6 +66,7 @@ public final class ServiceAssembly {
     private Dispatcher dispatcher;
     private HttpServer http;
     private Heartbeat heartbeat;
+    private ReplicaSet replicas;
     private Lifecycle lifecycle;
     private CompletableFuture<Void> ready;
     private int httpPort = -1;
@@ -160,7 +166,11 @@ public final class ServiceAssembly {
                             config.rpc().maxAbandoned()),
                     config.isProduction());
             Set<String> channels = Channels.of(model, config);
-            ready = endpoint.start(channels, dispatcher);
+            replicas = new ReplicaSet(config.name(), transport, REPLICA_BEAT, REPLICA_TIMEOUT);
+            endpoint.replicas(replicas);
+            CompletableFuture<Void> subscribed = endpoint.start(channels, dispatcher);
+            CompletableFuture<Void> joined = replicas.start();
+            ready = CompletableFuture.allOf(subscribed, joined);
             HttpEndpoint httpEndpoint = new HttpEndpoint(
                     dispatcher,
                     HttpRoutes.of(model),
@@ -190,7 +200,8 @@ public final class ServiceAssembly {
                     transport,
                     config.rpc().heartbeatDelay(),
                     config.rpc().heartbeatEvery());
-            heartbeat.start();
+            // director asks __status after a heartbeat: only once this replica knows who answers it
+            joined.thenRun(heartbeat::start);
             lifecycle = new Lifecycle(clock);
             lifecycle.start(model.workers(), model.tasks(), model.cleanups());
             log.info(
@@ -240,6 +251,9 @@ public final class ServiceAssembly {
                 "Stopping service '{}': draining, up to {} ms",
                 config.name(),
                 config.shutdownGrace().toMillis());
+        if (replicas != null) {
+            leaveReplicas(deadline);
+        }
         if (dispatcher != null) {
             dispatcher.drain();
         }
@@ -276,6 +290,9 @@ public final class ServiceAssembly {
         if (endpoint != null) {
             endpoint.close();
         }
+        if (replicas != null) {
+            replicas.close();
+        }
         if (transport != null) {
             transport.close();
         }
@@ -287,6 +304,22 @@ public final class ServiceAssembly {
         }
         log.info("Service '{}' stopped in {} ms", config.name(), (System.nanoTime() - begin) / 1_000_000);
         stopped.countDown();
+    }
+
+    /**
+     * Tells the other replicas that this one leaves, and hands what it still owns (everything
+     * Redis delivered before the announcement) to the dispatcher before it stops taking calls:
+     * the others take the rest, nothing is lost or run twice.
+     */
+    private void leaveReplicas(long deadline) {
+        await(replicas.leave(), java.time.Duration.ofSeconds(1));
+        try {
+            if (!endpoint.awaitArrived(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                log.warn("Messages received before leaving the replicas were still not handled when the grace ended");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Waits until the answers of the drained calls are handed to Redis. */
@@ -360,6 +393,11 @@ public final class ServiceAssembly {
     /** Workers and tasks: run a task now, know when a worker started (for tests and tools). */
     public Lifecycle lifecycle() {
         return lifecycle;
+    }
+
+    /** The replicas of this service as this one sees them. */
+    public ReplicaSet replicas() {
+        return replicas;
     }
 
     /** The transport, for the runtime's own tests and health reporting. */

@@ -269,6 +269,44 @@ public final class RedisTransport implements Transport {
         return outbox.offer(channel, message, true);
     }
 
+    /** HSET or HDEL, PUBLISH and HGETALL in one script: the published message and the state are one step. */
+    private static final String PUBLISH_WITH_STATE = "if ARGV[2] == '' then redis.call('HDEL', KEYS[1], ARGV[1])"
+            + " else redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end"
+            + " redis.call('PUBLISH', ARGV[3], ARGV[4]) return redis.call('HGETALL', KEYS[1])";
+
+    @Override
+    public CompletionStage<Map<String, String>> publishWithState(
+            String key, String field, String value, String channel, String message) {
+        Session s = session;
+        if (state != TransportState.CONNECTED || s == null || s.ended.get()) {
+            return CompletableFuture.failedFuture(new RpcException(RpcException.UNAVAILABLE, "not connected to Redis"));
+        }
+        try {
+            CompletionStage<List<Object>> reply = s.pub.async()
+                    .eval(
+                            PUBLISH_WITH_STATE,
+                            io.lettuce.core.ScriptOutputType.MULTI,
+                            new String[] {key},
+                            field,
+                            value == null ? "" : value,
+                            channel,
+                            message);
+            s.pub.flushCommands();
+            return reply.thenApply(RedisTransport::pairs);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** HGETALL's flat reply as a map. */
+    private static Map<String, String> pairs(List<Object> flat) {
+        Map<String, String> map = new java.util.LinkedHashMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            map.put(String.valueOf(flat.get(i)), String.valueOf(flat.get(i + 1)));
+        }
+        return map;
+    }
+
     @Override
     public TransportState state() {
         return state;
@@ -605,12 +643,14 @@ public final class RedisTransport implements Transport {
                                 + " reading paused until half are taken",
                         backlog.get());
             }
+            // on the event loop: the listener sees every channel's messages in Redis's order
+            Runnable work = target.arrive(channel, message);
             deliveryThreads
                     .newThread(() -> {
                         if (backlog.decrementAndGet() <= options.maxInbox() / 2 && paused.compareAndSet(true, false)) {
                             setAutoRead(s, true);
                         }
-                        target.onMessage(channel, message);
+                        work.run();
                     })
                     .start();
         }
