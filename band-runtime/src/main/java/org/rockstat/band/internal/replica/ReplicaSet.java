@@ -72,6 +72,7 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
     private volatile CompletableFuture<View> current = CompletableFuture.completedFuture(View.OUTSIDE);
     private volatile Join join;
+    private volatile long lastAttemptNanos;
     private volatile boolean subscribed;
     private volatile boolean leaving;
     private volatile boolean closed;
@@ -89,6 +90,7 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
         this.timer = new ScheduledThreadPoolExecutor(
                 1, Thread.ofPlatform().daemon().name("band-replicas").factory());
         this.timer.setRemoveOnCancelPolicy(true);
+        this.lastAttemptNanos = System.nanoTime() - timeout.toNanos() - 1;
     }
 
     /** This replica's id: random, new for every start. */
@@ -184,6 +186,7 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
         if (closed || leaving || !subscribed || !transport.isConnected() || !joining.compareAndSet(false, true)) {
             return;
         }
+        lastAttemptNanos = System.nanoTime();
         byte[] random = new byte[4];
         new SecureRandom().nextBytes(random);
         Join attempt = new Join(HexFormat.of().formatHex(random), new CompletableFuture<>());
@@ -311,11 +314,25 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
             return;
         }
         if (!view.contains(id)) {
-            join("retry");
+            // an answered join whose hello has not come back yet is not retried at once
+            if (System.nanoTime() - lastAttemptNanos > timeout.toNanos()) {
+                join("retry");
+            }
             return;
         }
-        transport.publishUrgent(channel, announcement("beat", id).toString());
         long now = System.nanoTime();
+        Long self = lastHeard.get(id);
+        // our own beats come back the way theirs do: when ours are late too, the delay is ours
+        // (reading paused, a starved process), and the silence of the others proves nothing
+        boolean hearing = self != null && now - self <= 2 * beat.toNanos();
+        transport.publishUrgent(channel, announcement("beat", id).toString()).whenComplete((n, error) -> {
+            if (error != null) {
+                slow.warn("beat", "A beat to the other replicas of '{}' was not sent: {}", service, error.getMessage());
+            }
+        });
+        if (!hearing) {
+            return;
+        }
         for (String member : view.members()) {
             Long heard = lastHeard.putIfAbsent(member, now);
             if (member.equals(id) || heard == null || now - heard <= timeout.toNanos()) {
@@ -331,8 +348,14 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
                     member,
                     service,
                     (now - heard) / 1_000_000);
-            transport.publishWithState(
-                    channel, member, null, channel, announcement("gone", member).put("by", id).toString());
+            transport
+                    .publishWithState(
+                            channel, member, null, channel, announcement("gone", member).put("by", id).toString())
+                    .whenComplete((hash, error) -> {
+                        if (error != null) {
+                            slow.warn("gone", "Could not announce replica {} gone: {}", member, error.getMessage());
+                        }
+                    });
         }
     }
 

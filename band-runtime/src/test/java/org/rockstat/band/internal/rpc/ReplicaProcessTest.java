@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.rockstat.band.fixtures.Figures;
 import org.rockstat.band.fixtures.RedisServerExtension;
-import org.rockstat.band.fixtures.WirePeer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 
@@ -42,21 +41,31 @@ class ReplicaProcessTest {
 
     @AfterEach
     void stopAll() {
-        replicas.forEach(PeerProcess::close);
+        for (PeerProcess replica : replicas) {
+            replica.close();
+            // what each replica said about its membership and its drops: the evidence beside the figures
+            replica.output().stream()
+                    .filter(line -> line.contains("Replica") || line.contains("WARN"))
+                    .forEach(line -> System.out.println("  replica> " + line));
+        }
     }
 
     private PeerProcess startReplica() {
         PeerProcess replica = PeerProcess.launch(ReplicaMain.class, List.of(redis.dsn(), NAME), null, Map.of(), "-Xmx256m");
-        replica.awaitLine("READY ", Duration.ofSeconds(90)); // the machine is shared: JVMs start slowly
+        try {
+            replica.awaitLine("READY ", Duration.ofSeconds(90)); // the machine is shared: JVMs start slowly
+        } catch (RuntimeException e) {
+            throw new AssertionError("Replica did not start: " + String.join("\n", replica.output()), e);
+        }
         replicas.add(replica);
         return replica;
     }
 
     /** Front's part: requests and broadcasts at {@link #RATE} each per second, and what came back. */
     private static final class Load implements AutoCloseable {
-        final WirePeer front = WirePeer.front(redis.dsn());
-        final Publisher out = new Publisher();
-        final WirePeer seen = new WirePeer(redis.dsn(), "counter", "seen");
+        final Answers front = new Answers("front");
+        final Publisher out = new Publisher("front");
+        final Answers seen = new Answers("seen");
         final Map<String, Long> sentAt = new ConcurrentHashMap<>();
         final AtomicBoolean running = new AtomicBoolean(true);
         final long start = System.nanoTime();
@@ -101,18 +110,8 @@ class ReplicaProcessTest {
         }
 
         Outcome outcome() {
-            Map<String, Integer> answers = new java.util.HashMap<>();
-            for (WirePeer.Received r : front.received()) {
-                if (r.json() != null && r.json().has("id") && !r.json().has("method")) {
-                    answers.merge(r.json().get("id").asText(), 1, Integer::sum);
-                }
-            }
-            Map<String, Integer> stored = new java.util.HashMap<>();
-            for (WirePeer.Received r : seen.received()) {
-                if (r.json() != null) {
-                    stored.merge(r.json().path("params").path("event").asText(), 1, Integer::sum);
-                }
-            }
+            Map<String, Integer> answers = Map.copyOf(front.byId);
+            Map<String, Integer> stored = Map.copyOf(seen.byId);
             List<Long> unanswered = sentAt.entrySet().stream()
                     .filter(e -> !answers.containsKey(e.getKey()))
                     .map(Map.Entry::getValue)
@@ -122,6 +121,7 @@ class ReplicaProcessTest {
                     sentAt.size(),
                     answers.size(),
                     (int) answers.values().stream().filter(n -> n > 1).count(),
+                    front.errors.get(),
                     events,
                     stored.size(),
                     (int) stored.values().stream().filter(n -> n > 1).count(),
@@ -137,14 +137,58 @@ class ReplicaProcessTest {
         }
     }
 
+    /** Front's channel: answers counted by id as they arrive, results and errors apart. */
+    private static final class Answers implements AutoCloseable {
+        private final RedisClient client = RedisClient.create(redis.dsn());
+        private final io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub();
+        final Map<String, Integer> byId = new ConcurrentHashMap<>();
+        final java.util.concurrent.atomic.AtomicInteger results = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger errors = new java.util.concurrent.atomic.AtomicInteger();
+
+        Answers(String channel) {
+            sub.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+                @Override
+                public void message(String from, String text) {
+                    com.fasterxml.jackson.databind.JsonNode json;
+                    try {
+                        json = org.rockstat.band.internal.json.Json.mapper().readTree(text);
+                    } catch (Exception e) {
+                        return;
+                    }
+                    if (json.has("method")) {
+                        byId.merge(json.path("params").path("event").asText(), 1, Integer::sum);
+                        results.incrementAndGet();
+                        return;
+                    }
+                    byId.merge(json.path("id").asText(), 1, Integer::sum);
+                    (json.has("error") ? errors : results).incrementAndGet();
+                }
+            });
+            sub.sync().subscribe(channel);
+        }
+
+        @Override
+        public void close() {
+            sub.close();
+            client.shutdown();
+        }
+    }
+
     /** Front's publishes without waiting for each reply (as front's own client pipelines them). */
     private static final class Publisher implements AutoCloseable {
         private final RedisClient client = RedisClient.create(redis.dsn());
         private final StatefulRedisConnection<String, String> connection = client.connect();
+        private final String from;
+
+        /** Requests from {@code from}: front's are shed once its 200 ms wait is over, anyone else's are not. */
+        Publisher(String from) {
+            this.from = from;
+        }
 
         void request(String id) {
             connection.async().publish(NAME, "{\"jsonrpc\":\"2.0\",\"id\":\"" + id + "\",\"method\":\"" + NAME
-                    + ":work:front\",\"params\":{\"n\":\"" + id + "\"},\"to\":\"" + NAME + "\",\"from\":\"front\"}");
+                    + ":work:" + from + "\",\"params\":{\"n\":\"" + id + "\"},\"to\":\"" + NAME + "\",\"from\":\""
+                    + from + "\"}");
         }
 
         void broadcast(String event) {
@@ -164,6 +208,7 @@ class ReplicaProcessTest {
             int sent,
             int answered,
             int duplicated,
+            int errors,
             int events,
             int storedEvents,
             int storedTwice,
@@ -178,7 +223,8 @@ class ReplicaProcessTest {
 
         @Override
         public String toString() {
-            return sent + " sent, " + answered + " answered, " + duplicated + " answered twice; " + events
+            return sent + " sent, " + answered + " answered (" + errors + " with an error), " + duplicated
+                    + " answered twice; " + events
                     + " events, " + storedEvents + " stored, " + storedTwice + " stored twice";
         }
     }
@@ -194,6 +240,7 @@ class ReplicaProcessTest {
         Figures.record(prefix + ".requests", outcome.sent(), "requests");
         Figures.record(prefix + ".unanswered", outcome.lost(), "requests");
         Figures.record(prefix + ".answered_twice", outcome.duplicated(), "requests");
+        Figures.record(prefix + ".answered_with_error", outcome.errors(), "requests");
         Figures.record(prefix + ".events", outcome.events(), "events");
         Figures.record(prefix + ".events_not_stored", outcome.eventsLost(), "events");
         Figures.record(prefix + ".events_stored_twice", outcome.storedTwice(), "events");
@@ -278,21 +325,31 @@ class ReplicaProcessTest {
         assertThat(two).isPositive();
     }
 
-    /** Sends {@code n} requests as fast as one connection can, and counts answers per second until the last. */
+    /**
+     * Sends {@code n} requests with at most {@code WINDOW} unanswered (front's own concurrency),
+     * and returns results per second.
+     */
     private static double blast(int n) throws Exception {
-        try (WirePeer front = WirePeer.front(redis.dsn());
-                Publisher out = new Publisher()) {
+        int window = 500;
+        try (Answers front = new Answers("bench");
+                Publisher out = new Publisher("bench")) {
             long begin = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                out.request("b" + n + "-" + i);
+            long deadline = begin + TimeUnit.SECONDS.toNanos(120);
+            int sent = 0;
+            while (front.results.get() + front.errors.get() < n) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("Only " + front.results.get() + " results and " + front.errors.get()
+                            + " errors of " + n + " in 120 s");
+                }
+                if (sent < n && sent - front.results.get() - front.errors.get() < window) {
+                    out.request("b" + begin + "-" + sent++);
+                } else {
+                    Thread.onSpinWait(); // waiting for answers to open the window
+                }
             }
-            ReplicasTest.until(Duration.ofSeconds(60), n + " answers", () -> {
-                long answers = front.received().stream()
-                        .filter(r -> r.json() != null && r.json().has("result"))
-                        .count();
-                return answers >= n ? null : answers + " answers";
-            });
-            return n / ((System.nanoTime() - begin) / 1e9);
+            double seconds = (System.nanoTime() - begin) / 1e9;
+            assertThat(front.errors.get()).as("errors").isZero();
+            return front.results.get() / seconds;
         }
     }
 }

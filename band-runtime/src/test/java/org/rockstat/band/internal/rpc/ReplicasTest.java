@@ -40,15 +40,21 @@ class ReplicasTest {
         replicas.forEach(ServiceFixture::close);
     }
 
-    /** Polls {@code check} until it answers null; its last answer says why not. */
+    /** Polls {@code check} until it answers null, or fails with its last answer (why it is not done). */
     static void until(Duration within, String what, java.util.function.Supplier<String> check) {
-        String[] last = {null};
-        org.awaitility.Awaitility.await(what)
-                .atMost(within)
-                .pollInterval(Duration.ofMillis(10))
-                .failFast(() -> false)
-                .conditionEvaluationListener(c -> {})
-                .until(() -> (last[0] = check.get()) == null);
+        long deadline = System.nanoTime() + within.toNanos();
+        String reason;
+        while ((reason = check.get()) != null) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("No " + what + " within " + within.toMillis() + " ms: " + reason);
+            }
+            try {
+                Thread.sleep(10); // polling a deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("Interrupted waiting for " + what, e);
+            }
+        }
     }
 
     private ServiceFixture replica(String dsn) {
