@@ -169,7 +169,8 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
             return left;
         }
         transport
-                .publishWithState(channel, id, null, channel, announcement("leave", id).toString())
+                .publishWithState(
+                        channel, id, null, channel, announcement("leave", id).toString())
                 .whenComplete((hash, error) -> {
                     if (error != null) {
                         log.warn(
@@ -191,7 +192,8 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
         new SecureRandom().nextBytes(random);
         Join attempt = new Join(HexFormat.of().formatHex(random), new CompletableFuture<>());
         join = attempt;
-        ObjectNode hello = announcement("hello", id).put("nonce", attempt.nonce()).put("started", started);
+        ObjectNode hello =
+                announcement("hello", id).put("nonce", attempt.nonce()).put("started", started);
         String member = Json.object().put("started", started).toString();
         transport
                 .publishWithState(channel, id, member, channel, hello.toString())
@@ -199,20 +201,18 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
                     joining.set(false);
                     if (error != null) {
                         attempt.view().complete(View.OUTSIDE);
-                        slow.warn("join", "Could not join the replicas of '{}' ({}): retrying", service, error.getMessage());
+                        slow.warn(
+                                "join",
+                                "Could not join the replicas of '{}' ({}): retrying",
+                                service,
+                                error.getMessage());
                         return;
                     }
                     View view = View.of(hash.keySet());
                     long now = System.nanoTime();
                     view.members().forEach(m -> lastHeard.put(m, now));
                     attempt.view().complete(view);
-                    log.info(
-                            "Replica {} of '{}' joined ({}): {} replica(s): {}",
-                            id,
-                            service,
-                            why,
-                            view.size(),
-                            view);
+                    log.info("Replica {} of '{}' joined ({}): {} replica(s): {}", id, service, why, view.size(), view);
                     joined.complete(null);
                 });
     }
@@ -225,14 +225,18 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
         String who = node == null ? null : node.path("id").asText(null);
         if (op == null || who == null) {
             return () -> garbage.warn(
-                    "members", "Dropped a message on channel '{}': not a replica announcement: {}", from, WireText.of(text));
+                    "members",
+                    "Dropped a message on channel '{}': not a replica announcement: {}",
+                    from,
+                    WireText.of(text));
         }
         lastHeard.put(who, System.nanoTime());
         switch (op) {
             case "hello" -> {
                 if (who.equals(id)) {
                     Join attempt = join;
-                    if (attempt != null && attempt.nonce().equals(node.path("nonce").asText())) {
+                    if (attempt != null
+                            && attempt.nonce().equals(node.path("nonce").asText())) {
                         // from here on the members are the hash read back by the same script
                         set(attempt.view());
                     }
@@ -282,7 +286,8 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
 
     private Runnable changed(UnaryOperator<View> change, String what) {
         CompletableFuture<View> after = apply(change);
-        return () -> after.thenAccept(v -> log.info("Replicas of '{}': {}; {} replica(s): {}", service, what, v.size(), v));
+        return () ->
+                after.thenAccept(v -> log.info("Replicas of '{}': {}; {} replica(s): {}", service, what, v.size(), v));
     }
 
     private CompletableFuture<View> apply(UnaryOperator<View> change) {
@@ -350,7 +355,11 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
                     (now - heard) / 1_000_000);
             transport
                     .publishWithState(
-                            channel, member, null, channel, announcement("gone", member).put("by", id).toString())
+                            channel,
+                            member,
+                            null,
+                            channel,
+                            announcement("gone", member).put("by", id).toString())
                     .whenComplete((hash, error) -> {
                         if (error != null) {
                             slow.warn("gone", "Could not announce replica {} gone: {}", member, error.getMessage());

@@ -56,8 +56,7 @@ public final class View {
         if (outside || !Arrays.asList(members).contains(id)) {
             return this;
         }
-        return new View(
-                Arrays.stream(members).filter(m -> !m.equals(id)).toArray(String[]::new), false);
+        return new View(Arrays.stream(members).filter(m -> !m.equals(id)).toArray(String[]::new), false);
     }
 
     /**

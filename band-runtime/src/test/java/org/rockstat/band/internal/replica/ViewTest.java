@@ -37,7 +37,9 @@ class ViewTest {
             String key = "event|" + k;
             for (String member : THREE.subList(0, 2)) {
                 if (before.owns(member, key)) {
-                    assertThat(after.owns(member, key)).as(key + " stays with " + member).isTrue();
+                    assertThat(after.owns(member, key))
+                            .as(key + " stays with " + member)
+                            .isTrue();
                 }
             }
         }

@@ -14,7 +14,10 @@ public final class ReplicaMain {
     public static void main(String[] args) throws java.io.IOException {
         ServiceFixture fixture = new ServiceFixture(args[1], new ReplicaService(true), args[0], Map.of(), false);
         // the machine is shared: connecting can take many seconds
-        fixture.assembly.ready().orTimeout(90, java.util.concurrent.TimeUnit.SECONDS).join();
+        fixture.assembly
+                .ready()
+                .orTimeout(90, java.util.concurrent.TimeUnit.SECONDS)
+                .join();
         Runtime.getRuntime().addShutdownHook(new Thread(fixture::close, "stop"));
         System.out.println("READY " + fixture.assembly.httpPort());
         System.out.flush();

@@ -2,6 +2,8 @@ package org.rockstat.band.internal.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.rockstat.band.fixtures.Figures;
 import org.rockstat.band.fixtures.RedisServerExtension;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 
 /**
  * Issue 12, part 1, with real replicas: each a JVM of its own ({@link ReplicaMain}) on one
@@ -51,7 +51,8 @@ class ReplicaProcessTest {
     }
 
     private PeerProcess startReplica() {
-        PeerProcess replica = PeerProcess.launch(ReplicaMain.class, List.of(redis.dsn(), NAME), null, Map.of(), "-Xmx256m");
+        PeerProcess replica =
+                PeerProcess.launch(ReplicaMain.class, List.of(redis.dsn(), NAME), null, Map.of(), "-Xmx256m");
         try {
             replica.awaitLine("READY ", Duration.ofSeconds(90)); // the machine is shared: JVMs start slowly
         } catch (RuntimeException e) {
@@ -104,8 +105,10 @@ class ReplicaProcessTest {
             running.set(false);
             thread.join();
             long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            ReplicasTest.until(Duration.ofSeconds(10), "five seconds for stragglers", () ->
-                    System.nanoTime() > settle ? null : "waiting");
+            ReplicasTest.until(
+                    Duration.ofSeconds(10),
+                    "five seconds for stragglers",
+                    () -> System.nanoTime() > settle ? null : "waiting");
             return outcome();
         }
 
@@ -186,15 +189,24 @@ class ReplicaProcessTest {
         }
 
         void request(String id) {
-            connection.async().publish(NAME, "{\"jsonrpc\":\"2.0\",\"id\":\"" + id + "\",\"method\":\"" + NAME
-                    + ":work:" + from + "\",\"params\":{\"n\":\"" + id + "\"},\"to\":\"" + NAME + "\",\"from\":\""
-                    + from + "\"}");
+            connection
+                    .async()
+                    .publish(
+                            NAME,
+                            "{\"jsonrpc\":\"2.0\",\"id\":\"" + id + "\",\"method\":\"" + NAME
+                                    + ":work:" + from + "\",\"params\":{\"n\":\"" + id + "\"},\"to\":\"" + NAME
+                                    + "\",\"from\":\""
+                                    + from + "\"}");
         }
 
         void broadcast(String event) {
-            connection.async().publish("broadcast", "{\"jsonrpc\":\"2.0\",\"method\":\"broadcast:broadcast:front\","
-                    + "\"params\":{\"key\":\"in.gen.track\",\"name\":\"track\",\"id\":\"" + event
-                    + "\"},\"to\":\"broadcast\",\"from\":\"front\"}");
+            connection
+                    .async()
+                    .publish(
+                            "broadcast",
+                            "{\"jsonrpc\":\"2.0\",\"method\":\"broadcast:broadcast:front\","
+                                    + "\"params\":{\"key\":\"in.gen.track\",\"name\":\"track\",\"id\":\"" + event
+                                    + "\"},\"to\":\"broadcast\",\"from\":\"front\"}");
         }
 
         @Override
@@ -230,7 +242,9 @@ class ReplicaProcessTest {
     }
 
     private static void assertExactlyOnce(Outcome outcome) {
-        assertThat(outcome.duplicated()).as("requests answered twice: " + outcome).isZero();
+        assertThat(outcome.duplicated())
+                .as("requests answered twice: " + outcome)
+                .isZero();
         assertThat(outcome.lost()).as("requests unanswered: " + outcome).isZero();
         assertThat(outcome.storedTwice()).as("events stored twice: " + outcome).isZero();
         assertThat(outcome.eventsLost()).as("events not stored: " + outcome).isZero();
@@ -254,8 +268,10 @@ class ReplicaProcessTest {
             }
             Outcome outcome;
             try (Load load = new Load()) {
-                ReplicasTest.until(Duration.ofSeconds(60), "5 s of load", () ->
-                        load.sentAt.size() >= 5 * RATE ? null : load.sentAt.size() + " sent");
+                ReplicasTest.until(
+                        Duration.ofSeconds(60),
+                        "5 s of load",
+                        () -> load.sentAt.size() >= 5 * RATE ? null : load.sentAt.size() + " sent");
                 outcome = load.finish();
             }
             record("replicas." + count + ".steady", outcome);
@@ -275,8 +291,10 @@ class ReplicaProcessTest {
                 assertThat(old.awaitExit(Duration.ofSeconds(30))).isIn(0, 143);
                 startReplica();
                 int now = load.sentAt.size();
-                ReplicasTest.until(Duration.ofSeconds(10), "a second of load after the restart", () ->
-                        load.sentAt.size() >= now + RATE ? null : "sent " + load.sentAt.size());
+                ReplicasTest.until(
+                        Duration.ofSeconds(10),
+                        "a second of load after the restart",
+                        () -> load.sentAt.size() >= now + RATE ? null : "sent " + load.sentAt.size());
             }
             outcome = load.finish();
         }
@@ -291,16 +309,22 @@ class ReplicaProcessTest {
         Outcome outcome;
         long killed;
         try (Load load = new Load()) {
-            ReplicasTest.until(Duration.ofSeconds(10), "a second of load", () ->
-                    load.sentAt.size() >= RATE ? null : "sent " + load.sentAt.size());
+            ReplicasTest.until(
+                    Duration.ofSeconds(10),
+                    "a second of load",
+                    () -> load.sentAt.size() >= RATE ? null : "sent " + load.sentAt.size());
             killed = System.nanoTime();
             victim.kill();
             int now = load.sentAt.size();
-            ReplicasTest.until(Duration.ofSeconds(20), "8 s of load after the kill", () ->
-                    load.sentAt.size() >= now + 8 * RATE ? null : "sent " + load.sentAt.size());
+            ReplicasTest.until(
+                    Duration.ofSeconds(20),
+                    "8 s of load after the kill",
+                    () -> load.sentAt.size() >= now + 8 * RATE ? null : "sent " + load.sentAt.size());
             outcome = load.finishExpectingLoss();
         }
-        long lastUnanswered = outcome.unansweredSentAt().isEmpty() ? killed : outcome.unansweredSentAt().getLast();
+        long lastUnanswered = outcome.unansweredSentAt().isEmpty()
+                ? killed
+                : outcome.unansweredSentAt().getLast();
         double gap = (lastUnanswered - killed) / 1e9;
         Figures.record("replicas.sigkill.unanswered", outcome.lost(), "requests");
         Figures.record("replicas.sigkill.answered_twice", outcome.duplicated(), "requests");
@@ -310,7 +334,9 @@ class ReplicaProcessTest {
         assertThat(outcome.storedTwice()).as("stored twice: " + outcome).isZero();
         // the dead one's share (about half) is lost until the survivor announces it gone: 3 s + a beat
         assertThat(outcome.lost()).as("unanswered: " + outcome).isPositive();
-        assertThat(gap).as("seconds from the kill to the last unanswered request").isBetween(2.0, 8.0);
+        assertThat(gap)
+                .as("seconds from the kill to the last unanswered request")
+                .isBetween(2.0, 8.0);
     }
 
     @Test

@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -98,15 +97,20 @@ class ReplicasTest {
             }
             String status = front.request(NAME, "__status", Map.of(), Dialect.PYTHON);
             until(Duration.ofSeconds(10), "answers and stored events", () -> {
-                int stored = replicas.stream().mapToInt(r -> service(r).stored.size()).sum();
+                int stored = replicas.stream()
+                        .mapToInt(r -> service(r).stored.size())
+                        .sum();
                 int answers = countAnswers(front).size();
                 return stored == n && answers == 2 * n + 1 ? null : stored + " stored, " + answers + " answers";
             });
             // whatever is still on its way would show here as a duplicate
-            until(Duration.ofSeconds(10), "every-replica listeners", () -> replicas.stream()
-                            .allMatch(r -> service(r).everyReplica.get() == n)
-                    ? null
-                    : "not yet");
+            until(
+                    Duration.ofSeconds(10),
+                    "every-replica listeners",
+                    () -> replicas.stream()
+                                    .allMatch(r -> service(r).everyReplica.get() == n)
+                            ? null
+                            : "not yet");
             Map<String, Integer> answers = countAnswers(front);
             for (String id : ids) {
                 assertThat(answers.get(id)).as("answers to request " + id).isEqualTo(1);
@@ -115,13 +119,20 @@ class ReplicasTest {
                 assertThat(answers.get(id)).as("answers to enrich " + id).isEqualTo(1);
             }
             assertThat(answers.get(status)).as("answers to __status").isEqualTo(1);
-            assertThat(replicas.stream().mapToInt(r -> service(r).handled.get()).sum()).isEqualTo(n);
-            assertThat(replicas.stream().mapToInt(r -> service(r).enriched.get()).sum()).isEqualTo(n);
+            assertThat(replicas.stream().mapToInt(r -> service(r).handled.get()).sum())
+                    .isEqualTo(n);
+            assertThat(replicas.stream()
+                            .mapToInt(r -> service(r).enriched.get())
+                            .sum())
+                    .isEqualTo(n);
             Map<String, Integer> storedBy = new HashMap<>();
             replicas.forEach(r -> service(r).stored.forEach((id, times) -> storedBy.merge(id, times, Integer::sum)));
-            assertThat(storedBy).hasSize(n).allSatisfy((id, times) -> assertThat(times).isEqualTo(1));
+            assertThat(storedBy)
+                    .hasSize(n)
+                    .allSatisfy((id, times) -> assertThat(times).isEqualTo(1));
             // each takes a share
-            assertThat(replicas).allSatisfy(r -> assertThat(service(r).handled.get()).isBetween(n / 6, n / 2));
+            assertThat(replicas)
+                    .allSatisfy(r -> assertThat(service(r).handled.get()).isBetween(n / 6, n / 2));
             ObjectNode statusAnswer = front.responses(status).getFirst();
             assertThat(statusAnswer.path("result").path("data").path("register").toString())
                     .isEqualTo(registerOfOne());
@@ -183,7 +194,8 @@ class ReplicasTest {
                                     return null;
                                 }));
                     }
-                    CompletableFuture.allOf(wave.toArray(CompletableFuture[]::new)).join();
+                    CompletableFuture.allOf(wave.toArray(CompletableFuture[]::new))
+                            .join();
                 }
             });
             until(Duration.ofSeconds(10), "some load", () -> sent.get() > 500 ? null : "sent " + sent.get());
@@ -199,10 +211,13 @@ class ReplicasTest {
             running.set(false);
             load.get();
             int total = sent.get();
-            int handled = handledByFirst + replicas.stream().mapToInt(r -> service(r).handled.get()).sum();
+            int handled = handledByFirst
+                    + replicas.stream().mapToInt(r -> service(r).handled.get()).sum();
             assertThat(failures).as("calls lost").isEmpty();
             assertThat(handled).as("calls handled across replicas").isEqualTo(total);
-            assertThat(service(replicas.getLast()).handled.get()).as("the new replica's share").isPositive();
+            assertThat(service(replicas.getLast()).handled.get())
+                    .as("the new replica's share")
+                    .isPositive();
         } finally {
             caller.close();
         }
