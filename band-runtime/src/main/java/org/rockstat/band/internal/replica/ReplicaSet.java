@@ -51,7 +51,6 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicaSet.class);
     private static final Duration VIEW_WAIT = Duration.ofSeconds(5);
     private static final RateLimitedLog slow = new RateLimitedLog(log, Duration.ofSeconds(10));
-    private static final Runnable NOTHING = () -> {};
 
     private record Join(String nonce, CompletableFuture<View> view) {}
 
@@ -231,44 +230,49 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
                     WireText.of(text));
         }
         lastHeard.put(who, System.nanoTime());
-        switch (op) {
-            case "hello" -> {
-                if (who.equals(id)) {
-                    Join attempt = join;
-                    if (attempt != null
-                            && attempt.nonce().equals(node.path("nonce").asText())) {
-                        // from here on the members are the hash read back by the same script
-                        set(attempt.view());
-                    }
-                    return NOTHING;
-                }
-                return changed(v -> v.with(who), who + " joined");
-            }
-            case "leave", "gone" -> {
-                lastHeard.remove(who);
-                if (!who.equals(id)) {
-                    return changed(v -> v.without(who), who + ("gone".equals(op) ? " timed out" : " left"));
-                }
-                if (leaving) {
-                    apply(v -> v.without(id));
-                    left.complete(null);
-                    return NOTHING;
-                }
-                set(CompletableFuture.completedFuture(View.OUTSIDE));
-                return () -> {
-                    log.warn(
-                            "Replica {} of '{}' was announced gone by {} (its beats were not heard for {} ms): joining again",
-                            id,
-                            service,
-                            WireText.of(node.path("by").asText()),
-                            timeout.toMillis());
-                    join("announced gone");
-                };
-            }
-            default -> {
-                return NOTHING;
-            }
+        return switch (op) {
+            case "hello" -> onHello(who, node);
+            case "leave", "gone" -> onLeave(who, op, node);
+            default -> ReplicaSet::nothing;
+        };
+    }
+
+    private Runnable onHello(String who, JsonNode node) {
+        if (!who.equals(id)) {
+            return changed(v -> v.with(who), who + " joined");
         }
+        Join attempt = join;
+        if (attempt != null && attempt.nonce().equals(node.path("nonce").asText())) {
+            // from here on the members are the hash read back by the same script
+            set(attempt.view());
+        }
+        return ReplicaSet::nothing;
+    }
+
+    private Runnable onLeave(String who, String op, JsonNode node) {
+        lastHeard.remove(who);
+        if (!who.equals(id)) {
+            return changed(v -> v.without(who), who + ("gone".equals(op) ? " timed out" : " left"));
+        }
+        if (leaving) {
+            apply(v -> v.without(id));
+            left.complete(null);
+            return ReplicaSet::nothing;
+        }
+        set(CompletableFuture.completedFuture(View.OUTSIDE));
+        return () -> {
+            log.warn(
+                    "Replica {} of '{}' was announced gone by {} (its beats were not heard for {} ms): joining again",
+                    id,
+                    service,
+                    WireText.of(node.path("by").asText()),
+                    timeout.toMillis());
+            join("announced gone");
+        };
+    }
+
+    private static void nothing() {
+        // an announcement that changes no view
     }
 
     private static JsonNode parse(String text) {
