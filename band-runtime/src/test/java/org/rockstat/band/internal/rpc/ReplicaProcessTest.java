@@ -30,12 +30,14 @@ import org.rockstat.band.fixtures.RedisServerExtension;
  * <p>{@code /work/mvn-... test -pl band-runtime -Dtest=ReplicaProcessTest -Dband.skipChecks=true}
  */
 @Tag("slow") // JVMs started and stopped, seconds of load
+@org.junit.jupiter.api.Timeout(value = 6, unit = TimeUnit.MINUTES)
 class ReplicaProcessTest {
     @RegisterExtension
     static final RedisServerExtension redis = new RedisServerExtension();
 
     private static final String NAME = "rep";
-    private static final int RATE = 1_000;
+    /** Requests and broadcasts per second, each; {@code -Dreplicas.rate=} for a machine that cannot sustain 1 000. */
+    private static final int RATE = Integer.getInteger("replicas.rate", 1_000);
 
     private final List<PeerProcess> replicas = new ArrayList<>();
 
@@ -251,6 +253,7 @@ class ReplicaProcessTest {
     }
 
     private static void record(String prefix, Outcome outcome) {
+        Figures.record(prefix + ".rate", RATE, "requests/s + broadcasts/s");
         Figures.record(prefix + ".requests", outcome.sent(), "requests");
         Figures.record(prefix + ".unanswered", outcome.lost(), "requests");
         Figures.record(prefix + ".answered_twice", outcome.duplicated(), "requests");
@@ -326,6 +329,7 @@ class ReplicaProcessTest {
                 ? killed
                 : outcome.unansweredSentAt().getLast();
         double gap = (lastUnanswered - killed) / 1e9;
+        Figures.record("replicas.sigkill.rate", RATE, "requests/s + broadcasts/s");
         Figures.record("replicas.sigkill.unanswered", outcome.lost(), "requests");
         Figures.record("replicas.sigkill.answered_twice", outcome.duplicated(), "requests");
         Figures.record("replicas.sigkill.events_not_stored", outcome.eventsLost(), "events");
