@@ -52,7 +52,8 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
     private static final Duration VIEW_WAIT = Duration.ofSeconds(5);
     private static final RateLimitedLog slow = new RateLimitedLog(log, Duration.ofSeconds(10));
 
-    private record Join(String nonce, CompletableFuture<View> view) {}
+    /** One join: the members right before our hello (for what arrives until it is back), and right after. */
+    private record Join(String nonce, CompletableFuture<View> before, CompletableFuture<View> view) {}
 
     private final String service;
     private final String id;
@@ -69,11 +70,14 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
     private final CompletableFuture<Void> joined = new CompletableFuture<>();
     private final CompletableFuture<Void> left = new CompletableFuture<>();
     private final ScheduledThreadPoolExecutor timer;
-    private volatile CompletableFuture<View> current = CompletableFuture.completedFuture(View.OUTSIDE);
+    // until the first join is answered, what arrives waits for the members before our hello
+    private final CompletableFuture<View> firstBefore = new CompletableFuture<>();
+    private volatile CompletableFuture<View> current = firstBefore;
     private volatile Join join;
     private volatile long lastAttemptNanos;
     private volatile boolean subscribed;
     private volatile boolean leaving;
+    private volatile boolean solo;
     private volatile boolean closed;
 
     /** The replica set of {@code service} on {@code transport}; nothing happens until {@link #start()}. */
@@ -183,14 +187,27 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
     }
 
     private void join(String why) {
-        if (closed || leaving || !subscribed || !transport.isConnected() || !joining.compareAndSet(false, true)) {
+        if (closed
+                || leaving
+                || solo
+                || !subscribed
+                || !transport.isConnected()
+                || !joining.compareAndSet(false, true)) {
             return;
         }
         lastAttemptNanos = System.nanoTime();
         byte[] random = new byte[4];
         new SecureRandom().nextBytes(random);
-        Join attempt = new Join(HexFormat.of().formatHex(random), new CompletableFuture<>());
+        Join attempt = new Join(
+                HexFormat.of().formatHex(random),
+                firstBefore.isDone() ? new CompletableFuture<>() : firstBefore,
+                new CompletableFuture<>());
         join = attempt;
+        if (!current.getNow(View.OUTSIDE).contains(id)) {
+            // what arrives until our hello is back belongs to the members before it: a lone replica
+            // (none before it) handles it at once, as it always did
+            set(attempt.before());
+        }
         ObjectNode hello =
                 announcement("hello", id).put("nonce", attempt.nonce()).put("started", started);
         String member = Json.object().put("started", started).toString();
@@ -198,7 +215,25 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
                 .publishWithState(channel, id, member, channel, hello.toString())
                 .whenComplete((hash, error) -> {
                     joining.set(false);
+                    if (error != null && String.valueOf(error.getMessage()).contains("NOPERM")) {
+                        // an ACL without Band's key: handle everything, as before replicas shared
+                        solo = true;
+                        View alone = View.of(java.util.List.of(id));
+                        attempt.before().complete(alone);
+                        attempt.view().complete(alone);
+                        set(CompletableFuture.completedFuture(alone));
+                        log.warn(
+                                "Replicas of '{}' cannot share the work: the Redis user may not write the key {} ({});"
+                                        + " this replica handles every message it receives. Grant the key pattern"
+                                        + " ~band:* (see docs/replicas.md)",
+                                service,
+                                channel,
+                                error.getMessage());
+                        joined.complete(null);
+                        return;
+                    }
                     if (error != null) {
+                        attempt.before().complete(View.OUTSIDE);
                         attempt.view().complete(View.OUTSIDE);
                         slow.warn(
                                 "join",
@@ -207,9 +242,10 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
                                 error.getMessage());
                         return;
                     }
-                    View view = View.of(hash.keySet());
+                    View view = View.of(hash.fields().keySet());
                     long now = System.nanoTime();
                     view.members().forEach(m -> lastHeard.put(m, now));
+                    attempt.before().complete(hash.existed() ? view : view.without(id));
                     attempt.view().complete(view);
                     log.info("Replica {} of '{}' joined ({}): {} replica(s): {}", id, service, why, view.size(), view);
                     joined.complete(null);
@@ -315,7 +351,7 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
 
     /** Beats, expires the members not heard for {@code timeout}, and joins when outside. */
     private void tick() {
-        if (closed || leaving) {
+        if (closed || leaving || solo) {
             return;
         }
         View view = current.getNow(null);
@@ -380,6 +416,7 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        firstBefore.complete(View.OUTSIDE);
         timer.shutdownNow();
     }
 }

@@ -78,17 +78,18 @@ public final class MemoryBus {
     }
 
     /** {@link Transport#publishWithState} on this bus: the change, the publish and the read in one step. */
-    Map<String, String> publishWithState(String key, String field, String value, String channel, String message) {
+    Transport.SharedState publishWithState(String key, String field, String value, String channel, String message) {
         order.lock();
         try {
             Map<String, String> hash = hashes.computeIfAbsent(key, k -> new LinkedHashMap<>());
+            boolean existed = hash.containsKey(field);
             if (value == null) {
                 hash.remove(field);
             } else {
                 hash.put(field, value);
             }
             publish(channel, message);
-            return Map.copyOf(hash);
+            return new Transport.SharedState(existed, Map.copyOf(hash));
         } finally {
             order.unlock();
         }

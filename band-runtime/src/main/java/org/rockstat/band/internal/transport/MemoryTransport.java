@@ -94,10 +94,10 @@ public final class MemoryTransport implements Transport {
     }
 
     @Override
-    public CompletionStage<Map<String, String>> publishWithState(
+    public CompletionStage<SharedState> publishWithState(
             String key, String field, String value, String channel, String message) {
         if (state != TransportState.CONNECTED) {
-            return publish(channel, message).thenApply(n -> Map.of());
+            return publish(channel, message).thenApply(n -> new SharedState(false, Map.of()));
         }
         return CompletableFuture.completedFuture(bus.publishWithState(key, field, value, channel, message));
     }

@@ -57,10 +57,19 @@ public interface Transport extends AutoCloseable {
      * what a subscriber of {@code channel} knows when the message reaches it is exactly that
      * state. One Redis script ({@code EVAL}); not for the hot path.
      *
-     * @return the fields of the hash after the change; fails at once when not connected
+     * @return the fields of the hash after the change, and whether {@code field} was there before;
+     *     fails at once when not connected
      */
-    CompletionStage<java.util.Map<String, String>> publishWithState(
+    CompletionStage<SharedState> publishWithState(
             String key, String field, String value, String channel, String message);
+
+    /**
+     * A hash right after {@link #publishWithState} changed it.
+     *
+     * @param existed whether the field was there before the change
+     * @param fields  the hash's fields after it
+     */
+    record SharedState(boolean existed, java.util.Map<String, String> fields) {}
 
     /** The current state. */
     TransportState state();
