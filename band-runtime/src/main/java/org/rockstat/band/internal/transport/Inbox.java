@@ -33,12 +33,14 @@ final class Inbox {
                     "Redis messages arrive faster than they are taken ({} waiting): reading paused until half are taken",
                     backlog.get());
         }
+        // on the event loop: the listener sees every channel's messages in Redis's order
+        Runnable work = target.arrive(channel, message);
         deliveryThreads
                 .newThread(() -> {
                     if (backlog.decrementAndGet() <= maxInbox / 2 && paused.compareAndSet(true, false)) {
                         s.readSubscriptions(true);
                     }
-                    target.onMessage(channel, message);
+                    work.run();
                 })
                 .start();
     }
