@@ -10,7 +10,8 @@ import java.lang.annotation.Target;
  * A listener: receives every event front broadcasts after handling (the {@code broadcast}
  * notification), typically to write it to a database or a stream. Registered with role
  * {@code listener}; the service subscribes to the {@code broadcast} channel. Several listeners
- * in one service all receive each event. Nothing is answered.
+ * in one service all receive each event. Nothing is answered. When the service runs as several
+ * replicas, one of them handles each event, unless {@link #everyReplica()} is set.
  *
  * <pre>{@code
  * @Listener
@@ -18,6 +19,9 @@ import java.lang.annotation.Target;
  *
  * @Listener(keys = "in.gen.track")   // only events whose key starts with in.gen.track
  * public void tracks(Event event) { ... }
+ *
+ * @Listener(everyReplica = true)      // each replica of the service, e.g. to drop a local cache
+ * public void invalidate(Event event) { cache.clear(); }
  * }</pre>
  */
 @Documented
@@ -26,4 +30,7 @@ import java.lang.annotation.Target;
 public @interface Listener {
     /** Routing-key prefixes to accept; empty (the default) accepts every event. */
     String[] keys() default {};
+
+    /** Every replica of the service runs it for each event; by default one replica does. */
+    boolean everyReplica() default false;
 }

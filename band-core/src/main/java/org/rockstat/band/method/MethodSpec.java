@@ -17,6 +17,7 @@ import java.util.Objects;
  * MethodSpec.handler("hello").withPath("/hello/:who").withTimeout(Duration.ofSeconds(2));
  * MethodSpec.enricher(List.of("in.gen.track"), Map.of("ua", "td.ua"));
  * MethodSpec.listener().withKeys(List.of("in.gen.track"));
+ * MethodSpec.listener().withEveryReplica(true);   // each replica, not one of them
  * MethodSpec.exposed("stats");
  * }</pre>
  *
@@ -35,6 +36,7 @@ public final class MethodSpec {
     private final long timeoutMillis;
     private final List<String> keys;
     private final Map<String, String> props;
+    private final boolean everyReplica;
 
     private MethodSpec(
             String name,
@@ -43,7 +45,8 @@ public final class MethodSpec {
             String alias,
             long timeoutMillis,
             List<String> keys,
-            Map<String, String> props) {
+            Map<String, String> props,
+            boolean everyReplica) {
         this.name = Objects.requireNonNull(name, "name");
         this.role = Objects.requireNonNull(role, "role");
         this.path = path;
@@ -52,51 +55,70 @@ public final class MethodSpec {
         this.keys = keys == null ? List.of() : List.copyOf(keys);
         // insertion order kept: register JSON must not change from run to run
         this.props = props == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(props));
+        this.everyReplica = everyReplica;
     }
 
     /** A handler named {@code name} ({@code "*"} for the wildcard). */
     public static MethodSpec handler(String name) {
-        return new MethodSpec(name, Role.HANDLER, null, null, 0, List.of(), Map.of());
+        return new MethodSpec(name, Role.HANDLER, null, null, 0, List.of(), Map.of(), false);
     }
 
     /** The enricher, for events whose key starts with one of {@code keys}. */
     public static MethodSpec enricher(List<String> keys, Map<String, String> props) {
-        return new MethodSpec(ENRICH, Role.ENRICHER, null, null, 0, keys, props);
+        return new MethodSpec(ENRICH, Role.ENRICHER, null, null, 0, keys, props, false);
     }
 
     /** A listener of every broadcast event. */
     public static MethodSpec listener() {
-        return new MethodSpec(BROADCAST, Role.LISTENER, null, null, 0, List.of(), Map.of());
+        return new MethodSpec(BROADCAST, Role.LISTENER, null, null, 0, List.of(), Map.of(), false);
     }
 
     /** A method callable by name, not registered with front. */
     public static MethodSpec exposed(String name) {
-        return new MethodSpec(name, Role.EXPOSED, null, null, 0, List.of(), Map.of());
+        return new MethodSpec(name, Role.EXPOSED, null, null, 0, List.of(), Map.of(), false);
     }
 
     /** A copy served over HTTP at {@code path} (may contain {@code :param} segments). */
     public MethodSpec withPath(String path) {
-        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props);
+        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica);
     }
 
     /** A copy registered under another service name. */
     public MethodSpec withAlias(String alias) {
-        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props);
+        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica);
     }
 
     /** A copy with a timeout: told to front and enforced here ({@link Duration#ZERO}: none). */
     public MethodSpec withTimeout(Duration timeout) {
-        return new MethodSpec(name, role, path, alias, timeout.toMillis(), keys, props);
+        return new MethodSpec(name, role, path, alias, timeout.toMillis(), keys, props, everyReplica);
     }
 
     /** A copy with routing-key prefixes. */
     public MethodSpec withKeys(List<String> keys) {
-        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props);
+        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica);
     }
 
     /** A copy with enricher props. */
     public MethodSpec withProps(Map<String, String> props) {
-        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props);
+        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica);
+    }
+
+    /**
+     * A listener copy run by every replica of the service for each event ({@code true}), e.g. to
+     * invalidate a cache; by default ({@code false}) each event is handled by one replica.
+     *
+     * @throws IllegalArgumentException for a method that is not a listener
+     */
+    public MethodSpec withEveryReplica(boolean everyReplica) {
+        if (everyReplica && role != Role.LISTENER) {
+            throw new IllegalArgumentException("everyReplica is for listeners only, not for " + this);
+        }
+        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica);
+    }
+
+    /** True for a listener every replica runs (see {@link #withEveryReplica}). */
+    public boolean everyReplica() {
+        return everyReplica;
     }
 
     /** Wire name ({@code enrich} for the enricher, {@code broadcast} for listeners). */
@@ -148,12 +170,13 @@ public final class MethodSpec {
                 && Objects.equals(alias, that.alias)
                 && timeoutMillis == that.timeoutMillis
                 && keys.equals(that.keys)
-                && props.equals(that.props);
+                && props.equals(that.props)
+                && everyReplica == that.everyReplica;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, role, path, alias, timeoutMillis, keys, props);
+        return Objects.hash(name, role, path, alias, timeoutMillis, keys, props, everyReplica);
     }
 
     @Override
@@ -161,6 +184,7 @@ public final class MethodSpec {
         return "MethodSpec[" + role.name().toLowerCase(java.util.Locale.ROOT) + " " + name
                 + (path == null ? "" : ", path " + path) + (alias == null ? "" : ", alias " + alias)
                 + (timeoutMillis == 0 ? "" : ", timeout " + timeoutMillis + " ms")
-                + (keys.isEmpty() ? "" : ", keys " + keys) + (props.isEmpty() ? "" : ", props " + props) + "]";
+                + (keys.isEmpty() ? "" : ", keys " + keys) + (props.isEmpty() ? "" : ", props " + props)
+                + (everyReplica ? ", every replica" : "") + "]";
     }
 }

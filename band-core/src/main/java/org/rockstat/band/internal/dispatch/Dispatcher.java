@@ -110,6 +110,7 @@ public final class Dispatcher implements AutoCloseable {
     private final boolean measuring;
     private final CallMeter unknownMeter;
     private final boolean logCalls;
+    private final boolean everyReplicaListeners;
     private volatile boolean draining;
 
     /** A dispatcher over a frozen model. */
@@ -145,6 +146,8 @@ public final class Dispatcher implements AutoCloseable {
         this.nanoClock = nanoClock;
         this.logCalls = logCalls;
         this.model = model;
+        this.everyReplicaListeners =
+                model.listeners().stream().anyMatch(l -> l.spec().everyReplica());
         this.production = production;
         this.drops = new Drops(log, Duration.ofSeconds(10), metrics);
         this.measuring = metrics.enabled();
@@ -261,11 +264,21 @@ public final class Dispatcher implements AutoCloseable {
      */
     public CompletableFuture<Object> call(
             String method, ObjectNode params, CallContext context, boolean onCallerThread, Trace trace) {
+        return call(method, params, context, onCallerThread, trace, true);
+    }
+
+    /**
+     * Like {@link #call(String, ObjectNode, CallContext, boolean, Trace)}, for a message another
+     * replica of the service owns when {@code owned} is false: of a {@code broadcast} only the
+     * listeners marked every-replica run.
+     */
+    public CompletableFuture<Object> call(
+            String method, ObjectNode params, CallContext context, boolean onCallerThread, Trace trace, boolean owned) {
         long received = nanoClock.getAsLong();
         ObjectNode body = params == null ? Json.object() : params;
         Call call = new Call(Params.of(body), context);
         CallScope.Labels labels = labels(method, body, context, trace == null ? Trace.start() : trace);
-        CompletableFuture<Object> result = route(method, call, labels, received, onCallerThread);
+        CompletableFuture<Object> result = route(method, call, labels, received, onCallerThread, owned);
         if (logCalls && (context == null || !HTTP.equals(context.transport()))) {
             result.whenComplete((value, error) -> logCall(method, context, labels, received, error));
         }
@@ -273,7 +286,7 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private CompletableFuture<Object> route(
-            String method, Call call, CallScope.Labels labels, long received, boolean onCallerThread) {
+            String method, Call call, CallScope.Labels labels, long received, boolean onCallerThread, boolean owned) {
         MethodDef def = model.method(method).orElse(null);
         if (def != null && def.system()) {
             // Band's own methods answer even under load and while shutting down
@@ -296,7 +309,7 @@ public final class Dispatcher implements AutoCloseable {
                     new RpcException(RpcException.UNAVAILABLE, "Service is shutting down, try again later"));
         }
         if (MethodSpec.BROADCAST.equals(method) && !model.listeners().isEmpty()) {
-            return broadcast(call, labels, received, onCallerThread);
+            return broadcast(call, labels, received, onCallerThread, owned);
         }
         if (def == null) {
             if (measuring) {
@@ -525,15 +538,21 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    /** Every listener whose key filter matches, each in its own bulkhead. */
+    /** True when some listener runs on every replica (a broadcast another replica owns still concerns us). */
+    public boolean hasEveryReplicaListeners() {
+        return everyReplicaListeners;
+    }
+
+    /** Every listener whose key filter matches, each in its own bulkhead; only every-replica ones when not {@code owned}. */
     private CompletableFuture<Object> broadcast(
-            Call call, CallScope.Labels labels, long received, boolean onCallerThread) {
+            Call call, CallScope.Labels labels, long received, boolean onCallerThread, boolean owned) {
         JsonNode keyNode = call.params().node("key");
         String key = keyNode == null ? "" : keyNode.asText();
         List<CompletableFuture<Object>> runs = new ArrayList<>();
         for (MethodDef listener : model.listeners()) {
             List<String> keys = listener.spec().keys();
-            if (keys.isEmpty() || keys.stream().anyMatch(key::startsWith)) {
+            if ((owned || listener.spec().everyReplica())
+                    && (keys.isEmpty() || keys.stream().anyMatch(key::startsWith))) {
                 Task task = new Task(listener, call, listenerBulkheads.get(listener), 0, received, labels);
                 // only the first may use the caller's thread: the others must not wait for it
                 runs.add(submit(

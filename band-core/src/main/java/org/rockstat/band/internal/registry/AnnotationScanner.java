@@ -201,7 +201,9 @@ final class AnnotationScanner {
                 method(
                         target,
                         method,
-                        MethodSpec.listener().withKeys(placeholders.list(l.keys(), unknown(method, "@Listener(keys)"))),
+                        MethodSpec.listener()
+                                .withKeys(placeholders.list(l.keys(), unknown(method, "@Listener(keys)")))
+                                .withEveryReplica(l.everyReplica()),
                         "@Listener");
             case Expose x ->
                 method(

@@ -26,6 +26,8 @@ import org.rockstat.band.config.Settings;
 import org.rockstat.band.internal.json.Json;
 import org.rockstat.band.internal.registry.ServiceModel;
 import org.rockstat.band.internal.status.StatusMethod;
+import org.rockstat.band.internal.trace.CallScope;
+import org.rockstat.band.internal.trace.Trace;
 import org.rockstat.band.method.MethodSpec;
 
 /** The transport-agnostic dispatcher: results, errors, timeouts, the in-flight cap, broadcast. */
@@ -341,6 +343,37 @@ class DispatcherTest {
                         + "{\"method\":\"ok\",\"role\":\"handler\",\"options\":{}},"
                         + "{\"method\":\"slow\",\"role\":\"handler\",\"options\":{\"timeout\":100}},"
                         + "{\"method\":\"typed\",\"role\":\"handler\",\"options\":{}}]");
+    }
+
+    @Test
+    void aBroadcastAnotherReplicaOwnsRunsOnlyEveryReplicaListenersAsTheCallersHop() throws Exception {
+        List<String> ran = new CopyOnWriteArrayList<>();
+        ServiceModel model = ServiceModel.builder(Settings.of(Map.of("name", "svc")))
+                .method(MethodSpec.listener(), call -> {
+                    ran.add("once:" + CallScope.current().traceId());
+                    return null;
+                })
+                .method(MethodSpec.listener().withEveryReplica(true), call -> {
+                    ran.add("every:" + CallScope.current().traceId());
+                    return null;
+                })
+                .build();
+        dispatcher = new Dispatcher(model, 10);
+        Trace hop = Trace.continueFrom(Trace.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
+        CallContext notification = new CallContext("front", null, "broadcast", "redis");
+
+        dispatcher
+                .call("broadcast", params("{\"key\":\"in.gen.track\"}"), notification, false, hop, false)
+                .get(5, TimeUnit.SECONDS);
+        assertThat(ran).containsExactly("every:4bf92f3577b34da6a3ce929d0e0e4736");
+
+        ran.clear();
+        dispatcher
+                .call("broadcast", params("{\"key\":\"in.gen.track\"}"), notification, false, hop, true)
+                .get(5, TimeUnit.SECONDS);
+        assertThat(ran)
+                .containsExactlyInAnyOrder(
+                        "once:4bf92f3577b34da6a3ce929d0e0e4736", "every:4bf92f3577b34da6a3ce929d0e0e4736");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.rockstat.band.call.CallContext;
 import org.rockstat.band.call.ResponseStream;
 import org.rockstat.band.call.RpcException;
@@ -16,13 +17,17 @@ import org.rockstat.band.internal.concurrent.Futures;
 import org.rockstat.band.internal.dispatch.Dispatcher;
 import org.rockstat.band.internal.json.Json;
 import org.rockstat.band.internal.metrics.BandMetrics;
+import org.rockstat.band.internal.replica.ReplicaSet;
+import org.rockstat.band.internal.replica.View;
 import org.rockstat.band.internal.report.Drops;
 import org.rockstat.band.internal.report.RateLimitedLog;
 import org.rockstat.band.internal.report.WireText;
 import org.rockstat.band.internal.trace.Trace;
+import org.rockstat.band.internal.transport.MessageListener;
 import org.rockstat.band.internal.transport.Transport;
 import org.rockstat.band.internal.transport.TransportListener;
 import org.rockstat.band.internal.transport.TransportState;
+import org.rockstat.band.method.MethodSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +64,32 @@ public final class RpcEndpoint implements AutoCloseable {
     private volatile Set<String> channels = Set.of();
     private volatile java.util.Map<String, String> answerAs = java.util.Map.of();
     private volatile Dispatcher dispatcher;
+    private volatile ReplicaSet replicas;
+    private volatile AtomicInteger arriving = new AtomicInteger();
     private volatile boolean closed;
+
+    /** What the transport calls: captures the replicas' view as each message arrives, in Redis's order. */
+    private final MessageListener listener = new MessageListener() {
+        @Override
+        public void onMessage(String channel, String text) {
+            RpcEndpoint.this.onMessage(channel, text);
+        }
+
+        @Override
+        public Runnable arrive(String channel, String text) {
+            ReplicaSet set = replicas;
+            CompletableFuture<View> view = set == null ? null : set.current();
+            AtomicInteger counted = arriving;
+            counted.incrementAndGet();
+            return () -> {
+                try {
+                    handleSafely(channel, text, view);
+                } finally {
+                    counted.decrementAndGet();
+                }
+            };
+        }
+    };
 
     /**
      * An endpoint for service {@code name} on {@code transport}; its client exists at once,
@@ -101,7 +131,7 @@ public final class RpcEndpoint implements AutoCloseable {
         this.channels = Collections.unmodifiableSet(new LinkedHashSet<>(channels));
         this.dispatcher = dispatcher;
         CompletableFuture<Void> subscribed =
-                transport.subscribe(this.channels, this::onMessage).toCompletableFuture();
+                transport.subscribe(this.channels, listener).toCompletableFuture();
         subscribed.thenRun(
                 () -> log.info("Listening on channels {} ({})", String.join(", ", this.channels), transport.kind()));
         transport.start();
@@ -150,18 +180,78 @@ public final class RpcEndpoint implements AutoCloseable {
         return pending.size();
     }
 
+    /**
+     * Shares the requests, enrich calls and broadcasts with the other replicas of the service:
+     * each is handled here only when {@code replicas}' view at its arrival says it is ours. Call
+     * before {@link #start}.
+     */
+    public void replicas(ReplicaSet replicas) {
+        this.replicas = replicas;
+    }
+
+    /**
+     * Waits until every message received so far has been handed to the dispatcher (or found
+     * another replica's): a leaving replica calls it once its leave came back, so that what it
+     * still owns is running before the dispatcher refuses new calls.
+     *
+     * @return false when some were still on their way after {@code within}
+     */
+    public boolean awaitArrived(Duration within) throws InterruptedException {
+        AtomicInteger earlier = arriving;
+        arriving = new AtomicInteger();
+        long deadline = System.nanoTime() + within.toNanos();
+        while (earlier.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(1); // polling a deadline: each message's own virtual thread counts down
+        }
+        return true;
+    }
+
     /** Every message of every subscribed channel arrives here, each on its own virtual thread. */
     void onMessage(String channel, String text) {
+        handleSafely(channel, text, null);
+    }
+
+    private void handleSafely(String channel, String text, CompletableFuture<View> view) {
         try {
-            handle(channel, text);
+            handle(channel, text, view);
         } catch (RuntimeException e) {
             drops.drop(
                     "failed", "Dropped a message on channel '{}': {}", WireText.of(channel), WireText.of(e.toString()));
         }
     }
 
-    private void handle(String channel, String text) {
+    /**
+     * True when this replica handles the message: always without replicas; otherwise when the
+     * view captured at its arrival makes it the owner of the message's key (the requester and
+     * its id for a request, the event id for a broadcast, the text otherwise).
+     */
+    private boolean mine(CompletableFuture<View> view, Envelope message, String text) {
+        ReplicaSet set = replicas;
+        if (view == null || set == null) {
+            return true;
+        }
+        return ReplicaSet.await(view).owns(set.id(), ownershipKey(message, text));
+    }
+
+    private static String ownershipKey(Envelope message, String text) {
+        if (message == null) {
+            return text;
+        }
+        if (message.id() != null) {
+            return message.from() + "|" + message.idText();
+        }
+        JsonNode event = message.params() == null ? null : message.params().get("id");
+        return event != null && event.isTextual() ? "event|" + event.asText() : text;
+    }
+
+    private void handle(String channel, String text, CompletableFuture<View> view) {
         if (overLimit(text, maxMessageBytes)) {
+            if (!mine(view, OversizePeek.peek(text), text)) {
+                return;
+            }
             int size = utf8Length(text);
             reject(
                     OversizePeek.peek(text),
@@ -204,6 +294,9 @@ public final class RpcEndpoint implements AutoCloseable {
             return;
         }
         if (message.method() == null) {
+            if (!mine(view, message, text)) {
+                return;
+            }
             reject(message, channel, RpcException.INVALID_REQUEST, "Invalid Request: no method, result or error");
             return;
         }
@@ -213,6 +306,11 @@ public final class RpcEndpoint implements AutoCloseable {
                     WireText.of(message.method()),
                     WireText.of(channel),
                     WireText.of(message.to()));
+            return;
+        }
+        boolean owned = mine(view, message, text);
+        if (!owned && !(MethodSpec.BROADCAST.equals(message.method()) && everyReplicaListeners())) {
+            // another replica of the service owns it
             return;
         }
         if (!WireMessages.VERSION.equals(message.jsonrpc())) {
@@ -245,10 +343,15 @@ public final class RpcEndpoint implements AutoCloseable {
                     WireText.of(channel));
             return;
         }
-        dispatch(message, params instanceof ObjectNode p ? p : Json.object());
+        dispatch(message, params instanceof ObjectNode p ? p : Json.object(), owned);
     }
 
-    private void dispatch(Envelope message, ObjectNode params) {
+    private boolean everyReplicaListeners() {
+        Dispatcher d = dispatcher;
+        return d != null && d.hasEveryReplicaListeners();
+    }
+
+    private void dispatch(Envelope message, ObjectNode params, boolean owned) {
         CallContext context = new CallContext(message.from(), message.idText(), message.method(), transport.kind());
         CompletableFuture<Object> result;
         Dispatcher dispatcher = this.dispatcher;
@@ -263,7 +366,8 @@ public final class RpcEndpoint implements AutoCloseable {
                     params,
                     context,
                     Thread.currentThread().isVirtual(),
-                    Trace.continueFrom(Trace.parse(message.traceparent())));
+                    Trace.continueFrom(Trace.parse(message.traceparent())),
+                    owned);
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }

@@ -27,6 +27,7 @@ import org.rockstat.band.internal.logging.Logging;
 import org.rockstat.band.internal.micrometer.ServiceMetrics;
 import org.rockstat.band.internal.problem.Problems;
 import org.rockstat.band.internal.registry.ServiceModel;
+import org.rockstat.band.internal.replica.ReplicaSet;
 import org.rockstat.band.internal.rpc.Channels;
 import org.rockstat.band.internal.rpc.RpcEndpoint;
 import org.rockstat.band.internal.status.StatusMethod;
@@ -55,6 +56,10 @@ public final class ServiceAssembly {
     private static final Logger log = LoggerFactory.getLogger(ServiceAssembly.class);
     /** How long the start-up waits for the transport before saying it does. */
     private static final java.time.Duration WAITING_AFTER = java.time.Duration.ofSeconds(1);
+    /** How often a replica tells the others it lives. */
+    static final java.time.Duration REPLICA_BEAT = java.time.Duration.ofSeconds(1);
+    /** Not heard for this long, a replica is announced gone and its share moves to the others. */
+    static final java.time.Duration REPLICA_TIMEOUT = java.time.Duration.ofSeconds(3);
 
     private final Settings settings;
     private final RuntimeConfig config;
@@ -69,6 +74,7 @@ public final class ServiceAssembly {
     private volatile HttpServer http;
     private Heartbeat heartbeat;
     private Health health;
+    private ReplicaSet replicas;
     private Lifecycle lifecycle;
     private ServiceMetrics metrics = ServiceMetrics.OFF;
     private CompletableFuture<Void> ready;
@@ -177,7 +183,11 @@ public final class ServiceAssembly {
                     metrics);
             metrics.watch(dispatcher, transport);
             Set<String> channels = Channels.of(model, config);
-            ready = endpoint.start(channels, dispatcher);
+            replicas = new ReplicaSet(config.name(), transport, REPLICA_BEAT, REPLICA_TIMEOUT);
+            endpoint.replicas(replicas);
+            CompletableFuture<Void> subscribed = endpoint.start(channels, dispatcher);
+            CompletableFuture<Void> joined = replicas.start();
+            ready = CompletableFuture.allOf(subscribed, joined);
             Dispatcher calls = dispatcher;
             health = new Health(transport, () -> http != null && http.accepting(), calls::isDraining);
             HttpEndpoint httpEndpoint = new HttpEndpoint(
@@ -213,7 +223,8 @@ public final class ServiceAssembly {
                     config.rpc().heartbeatDelay(),
                     config.rpc().heartbeatEvery(),
                     metrics);
-            heartbeat.start();
+            // director asks __status after a heartbeat: only once this replica knows who answers it
+            joined.thenRun(heartbeat::start);
             lifecycle = new Lifecycle(clock, metrics);
             lifecycle.start(model.workers(), model.tasks(), model.cleanups());
             announceReady(begin, channels);
@@ -292,6 +303,9 @@ public final class ServiceAssembly {
                 "Stopping service '{}': draining, up to {} ms",
                 config.name(),
                 config.shutdownGrace().toMillis());
+        if (replicas != null) {
+            leaveReplicas(deadline);
+        }
         if (dispatcher != null) {
             dispatcher.drain();
         }
@@ -328,6 +342,9 @@ public final class ServiceAssembly {
         if (endpoint != null) {
             endpoint.close();
         }
+        if (replicas != null) {
+            replicas.close();
+        }
         if (transport != null) {
             transport.close();
         }
@@ -340,6 +357,22 @@ public final class ServiceAssembly {
         metrics.close();
         log.info("Service '{}' stopped in {} ms", config.name(), (System.nanoTime() - begin) / 1_000_000);
         stopped.countDown();
+    }
+
+    /**
+     * Tells the other replicas that this one leaves, and hands what it still owns (everything
+     * Redis delivered before the announcement) to the dispatcher before it stops taking calls:
+     * the others take the rest, nothing is lost or run twice.
+     */
+    private void leaveReplicas(long deadline) {
+        await(replicas.leave(), java.time.Duration.ofSeconds(1));
+        try {
+            if (!endpoint.awaitArrived(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                log.warn("Messages received before leaving the replicas were still not handled when the grace ended");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Waits until the answers of the drained calls are handed to Redis. */
@@ -418,6 +451,11 @@ public final class ServiceAssembly {
     /** Liveness and readiness ({@code /__health/...}), for the testkit and tools. */
     public Health health() {
         return health;
+    }
+
+    /** The replicas of this service as this one sees them. */
+    public ReplicaSet replicas() {
+        return replicas;
     }
 
     /** The transport, for the runtime's own tests and health reporting. */

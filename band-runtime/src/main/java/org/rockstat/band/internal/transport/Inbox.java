@@ -8,9 +8,11 @@ import org.rockstat.band.internal.report.RateLimitedLog;
 import org.slf4j.LoggerFactory;
 
 /**
- * Incoming pub/sub messages of {@link RedisTransport}, each handed to a virtual thread. When
- * {@code maxInbox} of them wait to be picked up, the session's socket stops being read until half
- * are: Redis holds the rest, instead of this JVM holding an unbounded number of threads.
+ * Incoming pub/sub messages of {@link RedisTransport}: each is first shown to its listener on the
+ * receiving thread ({@link MessageListener#arrive}, in Redis's order), then its work is handed to
+ * a virtual thread. When {@code maxInbox} of them wait to be picked up, the session's socket
+ * stops being read until half are: Redis holds the rest, instead of this JVM holding an unbounded
+ * number of threads.
  */
 final class Inbox {
     private final ThreadFactory deliveryThreads =
@@ -33,12 +35,14 @@ final class Inbox {
                     "Redis messages arrive faster than they are taken ({} waiting): reading paused until half are taken",
                     backlog.get());
         }
+        // on the event loop: the listener sees every channel's messages in Redis's order
+        Runnable work = target.arrive(channel, message);
         deliveryThreads
                 .newThread(() -> {
                     if (backlog.decrementAndGet() <= maxInbox / 2 && paused.compareAndSet(true, false)) {
                         s.readSubscriptions(true);
                     }
-                    target.onMessage(channel, message);
+                    work.run();
                 })
                 .start();
     }

@@ -1,10 +1,13 @@
 package org.rockstat.band.internal.transport;
 
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An in-process pub/sub bus: what Redis does, inside one JVM. {@link #shared()} is the JVM-wide
@@ -16,6 +19,9 @@ public final class MemoryBus {
     private static final ConcurrentMap<String, MemoryBus> NAMED = new ConcurrentHashMap<>();
 
     private final Map<String, CopyOnWriteArrayList<MemoryTransport>> subscribers = new ConcurrentHashMap<>();
+    // one publish at a time: every subscriber sees the messages in the same order, as Redis delivers them
+    private final ReentrantLock order = new ReentrantLock();
+    private final Map<String, Map<String, String>> hashes = new HashMap<>();
 
     /** A new, private bus. */
     public MemoryBus() {}
@@ -57,12 +63,35 @@ public final class MemoryBus {
         if (list == null) {
             return 0;
         }
-        long delivered = 0;
-        for (MemoryTransport transport : list) {
-            if (transport.deliver(channel, message)) {
-                delivered++;
+        order.lock();
+        try {
+            long delivered = 0;
+            for (MemoryTransport transport : list) {
+                if (transport.deliver(channel, message)) {
+                    delivered++;
+                }
             }
+            return delivered;
+        } finally {
+            order.unlock();
         }
-        return delivered;
+    }
+
+    /** {@link Transport#publishWithState} on this bus: the change, the publish and the read in one step. */
+    Transport.SharedState publishWithState(String key, String field, String value, String channel, String message) {
+        order.lock();
+        try {
+            Map<String, String> hash = hashes.computeIfAbsent(key, k -> new LinkedHashMap<>());
+            boolean existed = hash.containsKey(field);
+            if (value == null) {
+                hash.remove(field);
+            } else {
+                hash.put(field, value);
+            }
+            publish(channel, message);
+            return new Transport.SharedState(existed, Map.copyOf(hash));
+        } finally {
+            order.unlock();
+        }
     }
 }

@@ -94,6 +94,15 @@ public final class MemoryTransport implements Transport {
     }
 
     @Override
+    public CompletionStage<SharedState> publishWithState(
+            String key, String field, String value, String channel, String message) {
+        if (state != TransportState.CONNECTED) {
+            return publish(channel, message).thenApply(n -> new SharedState(false, Map.of()));
+        }
+        return CompletableFuture.completedFuture(bus.publishWithState(key, field, value, channel, message));
+    }
+
+    @Override
     public Stats stats() {
         return new Stats(0, 0, 0, 0, 0, false);
     }
@@ -104,7 +113,9 @@ public final class MemoryTransport implements Transport {
         if (target == null || state == TransportState.CLOSED) {
             return false;
         }
-        delivery.newThread(() -> target.onMessage(channel, message)).start();
+        // under the bus's lock: every transport sees the bus's messages in one order, as with Redis
+        Runnable work = target.arrive(channel, message);
+        delivery.newThread(work).start();
         return true;
     }
 

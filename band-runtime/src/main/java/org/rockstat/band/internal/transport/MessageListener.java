@@ -5,4 +5,14 @@ package org.rockstat.band.internal.transport;
 public interface MessageListener {
     /** One message as published; called on a virtual thread of its own. */
     void onMessage(String channel, String message);
+
+    /**
+     * Called first, on the receiving thread, in the order the broker delivered the messages of
+     * every subscribed channel; returns the work that then runs on the message's virtual thread.
+     * Must be quick and never block: it is how a listener sees the messages of several channels
+     * in one order (replica membership, {@code internal.replica}).
+     */
+    default Runnable arrive(String channel, String message) {
+        return () -> onMessage(channel, message);
+    }
 }

@@ -246,6 +246,48 @@ public final class RedisTransport implements Transport {
         return outbox.offer(channel, message, true);
     }
 
+    /** HSET or HDEL, PUBLISH and HGETALL in one script: the published message and the state are one step. */
+    private static final String PUBLISH_WITH_STATE = "local existed = redis.call('HEXISTS', KEYS[1], ARGV[1])"
+            + " if ARGV[2] == '' then redis.call('HDEL', KEYS[1], ARGV[1])"
+            + " else redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end"
+            + " redis.call('PUBLISH', ARGV[3], ARGV[4])"
+            + " return {existed, redis.call('HGETALL', KEYS[1])}";
+
+    @Override
+    public CompletionStage<SharedState> publishWithState(
+            String key, String field, String value, String channel, String message) {
+        RedisSession s = session;
+        if (state != TransportState.CONNECTED || s == null || s.ended.get()) {
+            return CompletableFuture.failedFuture(new RpcException(RpcException.UNAVAILABLE, "not connected to Redis"));
+        }
+        try {
+            CompletionStage<List<Object>> reply = s.pub.async()
+                    .eval(
+                            PUBLISH_WITH_STATE,
+                            io.lettuce.core.ScriptOutputType.MULTI,
+                            new String[] {key},
+                            field,
+                            value == null ? "" : value,
+                            channel,
+                            message);
+            s.pub.flushCommands();
+            return reply.thenApply(RedisTransport::pairs);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The script's reply: HEXISTS before, then HGETALL's flat list. */
+    private static SharedState pairs(List<Object> reply) {
+        boolean existed = reply.size() > 0 && Long.valueOf(1).equals(reply.get(0));
+        List<?> flat = reply.size() > 1 && reply.get(1) instanceof List<?> list ? list : List.of();
+        Map<String, String> map = new java.util.LinkedHashMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            map.put(String.valueOf(flat.get(i)), String.valueOf(flat.get(i + 1)));
+        }
+        return new SharedState(existed, map);
+    }
+
     @Override
     public TransportState state() {
         return state;

@@ -51,6 +51,26 @@ public interface Transport extends AutoCloseable {
      */
     CompletionStage<Long> publishUrgent(String channel, String message);
 
+    /**
+     * Atomically sets ({@code value} non-null) or removes {@code field} of the hash {@code key},
+     * publishes {@code message} on {@code channel}, and returns the hash as it is right after:
+     * what a subscriber of {@code channel} knows when the message reaches it is exactly that
+     * state. One Redis script ({@code EVAL}); not for the hot path.
+     *
+     * @return the fields of the hash after the change, and whether {@code field} was there before;
+     *     fails at once when not connected
+     */
+    CompletionStage<SharedState> publishWithState(
+            String key, String field, String value, String channel, String message);
+
+    /**
+     * A hash right after {@link #publishWithState} changed it.
+     *
+     * @param existed whether the field was there before the change
+     * @param fields  the hash's fields after it
+     */
+    record SharedState(boolean existed, java.util.Map<String, String> fields) {}
+
     /** The current state. */
     TransportState state();
 

@@ -67,6 +67,11 @@ final class PeerProcess implements AutoCloseable {
         process.destroy();
     }
 
+    /** Sends SIGKILL: a crash, nothing runs on the way out. */
+    void kill() {
+        process.destroyForcibly();
+    }
+
     /** Waits for the process to exit; its status. */
     int awaitExit(Duration within) throws InterruptedException {
         if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
