@@ -22,9 +22,10 @@ help:
 test: check-maven
 	$(MVN) $(MVN_FLAGS) install
 
-# no install, no archetype or container builds, no test tagged slow (processes, failover, relays)
+# no install, no archetype or container builds, no test tagged slow (processes, failover, relays),
+# no format or Error Prone checks (make test runs them)
 test-fast: check-maven
-	$(MVN) $(MVN_FLAGS) -q test -DexcludedGroups=slow -Dsurefire.failIfNoSpecifiedTests=false
+	$(MVN) $(MVN_FLAGS) -q test -Dband.skipChecks=true -DexcludedGroups=slow -Dsurefire.failIfNoSpecifiedTests=false
 
 format: check-maven
 	$(MVN) $(MVN_FLAGS) -q -pl '!band-bom' spotless:apply
