@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.rockstat.band.call.CallContext;
@@ -66,6 +67,9 @@ public final class RpcEndpoint implements AutoCloseable {
     private volatile Dispatcher dispatcher;
     private volatile ReplicaSet replicas;
     private volatile AtomicInteger arriving = new AtomicInteger();
+    /** Requests being served whose answer Redis has not yet taken (or refused): a stop waits for them. */
+    private final AtomicInteger answering = new AtomicInteger();
+
     private volatile boolean closed;
 
     /** What the transport calls: captures the replicas' view as each message arrives, in Redis's order. */
@@ -205,6 +209,22 @@ public final class RpcEndpoint implements AutoCloseable {
                 return false;
             }
             Thread.sleep(1); // polling a deadline: each message's own virtual thread counts down
+        }
+        return true;
+    }
+
+    /**
+     * Waits until every request being served has its answer taken by Redis (or refused by it):
+     * what a stop waits for after the dispatcher answered the last calls "shutting down", so the
+     * transport is not closed under answers still on their way to it.
+     */
+    public boolean awaitAnswered(Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (answering.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(1); // polling a deadline: the answers complete on Redis's threads
         }
         return true;
     }
@@ -353,6 +373,9 @@ public final class RpcEndpoint implements AutoCloseable {
 
     private void dispatch(Envelope message, ObjectNode params, boolean owned) {
         CallContext context = new CallContext(message.from(), message.idText(), message.method(), transport.kind());
+        if (message.id() != null) {
+            answering.incrementAndGet();
+        }
         CompletableFuture<Object> result;
         Dispatcher dispatcher = this.dispatcher;
         try {
@@ -391,11 +414,11 @@ public final class RpcEndpoint implements AutoCloseable {
                 }
                 return;
             }
-            answer(message, value, error);
+            answer(message, value, error).whenComplete((sent, failed) -> answering.decrementAndGet());
         });
     }
 
-    private void answer(Envelope request, Object value, Throwable failure) {
+    private CompletionStage<Long> answer(Envelope request, Object value, Throwable failure) {
         String from = from(request.method());
         String reply;
         if (failure == null) {
@@ -421,7 +444,10 @@ public final class RpcEndpoint implements AutoCloseable {
             String text = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
             reply = WireMessages.error(request.id(), code, text, from, request.from());
         }
-        send(request.from(), reply, request.method() != null && request.method().startsWith("__"));
+        return send(
+                request.from(),
+                reply,
+                request.method() != null && request.method().startsWith("__"));
     }
 
     /** Answers garbage with an error when it can be answered; otherwise one log line. */
@@ -445,8 +471,9 @@ public final class RpcEndpoint implements AutoCloseable {
     }
 
     /** Publishes an answer; Band's own ({@code __status}) go ahead of the queue. One that is lost is counted. */
-    private void send(String to, String message, boolean system) {
-        (system ? transport.publishUrgent(to, message) : transport.publish(to, message)).whenComplete((ok, error) -> {
+    private CompletionStage<Long> send(String to, String message, boolean system) {
+        CompletionStage<Long> sent = system ? transport.publishUrgent(to, message) : transport.publish(to, message);
+        sent.whenComplete((ok, error) -> {
             if (error != null) {
                 drops.drop(
                         "answer-lost",
@@ -455,6 +482,7 @@ public final class RpcEndpoint implements AutoCloseable {
                         Futures.unwrap(error).getMessage());
             }
         });
+        return sent;
     }
 
     /** What this endpoint dropped, by reason. */
