@@ -44,7 +44,7 @@ class HttpDefensesTest {
     static void start() {
         http = TestHttpServer.builder()
                 .service(new Target())
-                .setting("http", Map.of("request_timeout_ms", 300, "idle_timeout_ms", 300, "max_connections", 3))
+                .setting("http", Map.of("request_timeout_ms", 300, "idle_timeout_ms", 300))
                 .start();
     }
 
@@ -80,10 +80,18 @@ class HttpDefensesTest {
 
     @Test
     void atTheConnectionCapTheIdlestConnectionMakesRoomAndWhenNoneIsIdleTheNewOneIsClosed() throws Exception {
-        try (LogCapture log = LogCapture.of(HttpServer.class);
-                RawHttp first = new RawHttp(http.baseUri());
-                RawHttp second = new RawHttp(http.baseUri());
-                RawHttp third = new RawHttp(http.baseUri())) {
+        // a server of its own with deadlines far beyond the test: on a slow machine a 300 ms request
+        // or idle timeout would close connections too, and the cap would not be what is tested
+        try (TestHttpServer capped = TestHttpServer.builder()
+                        .service(new Target())
+                        .setting(
+                                "http",
+                                Map.of("request_timeout_ms", 60_000, "idle_timeout_ms", 60_000, "max_connections", 3))
+                        .start();
+                LogCapture log = LogCapture.of(HttpServer.class);
+                RawHttp first = new RawHttp(capped.baseUri());
+                RawHttp second = new RawHttp(capped.baseUri());
+                RawHttp third = new RawHttp(capped.baseUri())) {
             for (RawHttp raw : new RawHttp[] {first, second, third}) {
                 raw.write("GET /plain HTTP/1.1\r\nHost: x\r\n\r\n");
                 assertThat(raw.read().body()).isEqualTo("ok");
@@ -91,7 +99,7 @@ class HttpDefensesTest {
             // second and third start a request: only first is idle
             second.write("GET /plain HTTP/1.1\r\n");
             third.write("GET /plain HTTP/1.1\r\n");
-            try (RawHttp fourth = new RawHttp(http.baseUri())) {
+            try (RawHttp fourth = new RawHttp(capped.baseUri())) {
                 fourth.write("GET /plain HTTP/1.1\r\nHost: x\r\n\r\n");
                 assertThat(fourth.read().body()).isEqualTo("ok");
                 assertThat(first.atEnd())
@@ -100,10 +108,10 @@ class HttpDefensesTest {
                 assertThat(log.count("closed the connection idle the longest")).isEqualTo(1);
 
                 // fourth is idle now, so a fifth takes its place; with second, third and fifth busy a sixth is refused
-                try (RawHttp fifth = new RawHttp(http.baseUri())) {
+                try (RawHttp fifth = new RawHttp(capped.baseUri())) {
                     fifth.write("GET /plain HTTP/1.1\r\n");
                     assertThat(fourth.atEnd()).isTrue();
-                    try (RawHttp sixth = new RawHttp(http.baseUri())) {
+                    try (RawHttp sixth = new RawHttp(capped.baseUri())) {
                         assertThat(sixth.atEnd())
                                 .as("no idle connection: the new one is closed")
                                 .isTrue();
@@ -116,8 +124,7 @@ class HttpDefensesTest {
 
     @Test
     void aThousandPipelinedRequestsAreAllAnsweredInOrder() throws Exception {
-        // a server of its own: the cap of 3 above is for the cap test
-        try (TestHttpServer own = TestHttpServer.of(new Target());
+                try (TestHttpServer own = TestHttpServer.of(new Target());
                 RawHttp raw = new RawHttp(own.baseUri())) {
             StringBuilder requests = new StringBuilder();
             for (int i = 0; i < 1000; i++) {
