@@ -31,11 +31,14 @@ final class Outbox {
     private final Semaphore room;
     private final Semaphore unacknowledged = new Semaphore(MAX_UNACKNOWLEDGED);
     private final AtomicLong failed = new AtomicLong();
+    /** Offered (not canaries) and neither taken by Redis nor failed yet: what a close waits for. */
+    private final java.util.concurrent.atomic.AtomicInteger outstanding =
+            new java.util.concurrent.atomic.AtomicInteger();
     private final TransportOptions options;
     private final Supplier<RedisSession> current;
     private final BiConsumer<RedisSession, String> endSession;
     private volatile boolean closed;
-    private Thread writer;
+    private volatile Thread writer;
 
     /**
      * @param current    the session publishes go to (null while there is none)
@@ -52,9 +55,19 @@ final class Outbox {
         writer = Thread.ofVirtual().name("band-redis-writer").start(this::write);
     }
 
+    /** True once {@link #start()} ran: only then can anything be waiting. */
+    boolean started() {
+        return writer != null;
+    }
+
     CompletionStage<Long> offer(String channel, String message, boolean urgent) {
         CompletableFuture<Long> done = new CompletableFuture<>();
+        if (closed) {
+            failed.incrementAndGet();
+            return CompletableFuture.failedFuture(new RpcException(RpcException.UNAVAILABLE, "transport closed"));
+        }
         if (urgent) {
+            track(done);
             queue.offerFirst(new Outgoing(channel, message, done, null));
             return done;
         }
@@ -69,8 +82,30 @@ final class Outbox {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(new RpcException(RpcException.UNAVAILABLE, "interrupted"));
         }
+        track(done);
         queue.offerLast(new Outgoing(channel, message, done, null));
         return done;
+    }
+
+    private void track(CompletableFuture<Long> done) {
+        outstanding.incrementAndGet();
+        done.whenComplete((receivers, error) -> outstanding.decrementAndGet());
+    }
+
+    /**
+     * Waits until every publish offered so far was taken by Redis (or failed), at most
+     * {@code within}: what a closing transport does first, so that what a draining service's
+     * handlers and listeners published (a notification sent as a listener returns) is not thrown
+     * away with the queue.
+     *
+     * @return how many were still on their way when {@code within} passed (0 when all went)
+     */
+    int awaitSent(java.time.Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (outstanding.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(1); // polling a deadline: PUBLISH replies complete on Lettuce's threads
+        }
+        return outstanding.get();
     }
 
     /** A canary for session {@code s} only, ahead of everything; completes with PUBLISH's receiver count. */

@@ -73,6 +73,8 @@ public final class RedisTransport implements Transport {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a close waits for what was already offered to reach Redis. */
+    private static final Duration CLOSE_FLUSH = Duration.ofSeconds(2);
 
     private final String maskedDsn;
     private final RedisURI uri;
@@ -542,8 +544,25 @@ public final class RedisTransport implements Transport {
         }));
     }
 
+    /**
+     * Writes what was offered before the call (at most {@link #CLOSE_FLUSH}: a dead connection
+     * fails it at once, counted), then drops subscriptions and connections.
+     */
     @Override
     public void close() {
+        if (state != TransportState.CLOSED && outbox.started()) {
+            try {
+                int unsent = outbox.awaitSent(CLOSE_FLUSH);
+                if (unsent > 0) {
+                    log.warn(
+                            "{} message(s) were still not taken by Redis {} ms after the transport began closing: dropped",
+                            unsent,
+                            CLOSE_FLUSH.toMillis());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         RedisSession s;
         lock.lock();
         try {
