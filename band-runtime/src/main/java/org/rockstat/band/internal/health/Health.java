@@ -13,14 +13,17 @@ import org.rockstat.band.internal.transport.TransportState;
  * Liveness and readiness, served at {@value #LIVE} and {@value #READY}. Live: the process answers
  * HTTP. Ready: HTTP accepts connections, the transport is {@link TransportState#CONNECTED} (for
  * Redis: the watchdog's canary came back in the current session, so the subscription is proven
- * to hear) and the service is not draining. The transport check is the very fact the
+ * to hear), the replica has joined the other replicas of its service (it handles its share: an
+ * orchestrator that waits for readiness before stopping the next replica of a rolling deploy
+ * stops it only once this one takes over) and the service is not draining. The transport check
+ * is the very fact the
  * {@link org.rockstat.band.internal.heartbeat.Heartbeat} beats on, so a service is ready exactly
  * while director hears it.
  *
  * <pre>{@code
- * Health health = new Health(transport, http::accepting, dispatcher::isDraining);
+ * Health health = new Health(transport, http::accepting, dispatcher::isDraining, replicas::membership);
  * BandRoutes routes = health.addTo(BandRoutes.builder()).build();
- * // GET /__health/ready → 503 {"status":"not ready","checks":{"http":"up","transport":"down: connecting to Redis","draining":false}}
+ * // GET /__health/ready → 503 {"status":"not ready","checks":{"http":"up","transport":"down: connecting to Redis","replicas":"down: joining","draining":false}}
  * }</pre>
  */
 public final class Health {
@@ -32,6 +35,7 @@ public final class Health {
     private final Transport transport;
     private final BooleanSupplier httpAccepting;
     private final BooleanSupplier draining;
+    private final java.util.function.Supplier<String> replicas;
     private volatile String lastFailure;
 
     /**
@@ -39,11 +43,17 @@ public final class Health {
      *
      * @param httpAccepting true while the HTTP server accepts connections
      * @param draining      true once the service stops taking calls
+     * @param replicas      {@code up} while the replica is one of its service's members, else {@code down: <why>}
      */
-    public Health(Transport transport, BooleanSupplier httpAccepting, BooleanSupplier draining) {
+    public Health(
+            Transport transport,
+            BooleanSupplier httpAccepting,
+            BooleanSupplier draining,
+            java.util.function.Supplier<String> replicas) {
         this.transport = transport;
         this.httpAccepting = httpAccepting;
         this.draining = draining;
+        this.replicas = replicas;
         transport.addListener(new TransportListener() {
             @Override
             public void stateChanged(TransportState from, TransportState to) {
@@ -64,14 +74,16 @@ public final class Health {
      *
      * @param http      {@code up}, or {@code down: not accepting connections}
      * @param transport {@code up}, or {@code down: <state> [(<last failure, masked>)]}
+     * @param replicas  {@code up}, or {@code down: joining} / {@code down: leaving}
      * @param draining  true while the service is stopping
      */
-    public record Report(boolean ready, String http, String transport, boolean draining) {
+    public record Report(boolean ready, String http, String transport, String replicas, boolean draining) {
         /** The body of {@value Health#READY}: {@code {"status":"ready"|"not ready","checks":{...}}}. */
         public Map<String, Object> body() {
             Map<String, Object> checks = new LinkedHashMap<>();
             checks.put("http", http);
             checks.put("transport", transport);
+            checks.put("replicas", replicas);
             checks.put("draining", draining);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("status", ready ? "ready" : "not ready");
@@ -86,10 +98,12 @@ public final class Health {
         TransportState state = transport.state();
         boolean connected = state == TransportState.CONNECTED;
         boolean drain = draining.getAsBoolean();
+        String members = replicas.get();
         return new Report(
-                http && connected && !drain,
+                http && connected && "up".equals(members) && !drain,
                 http ? "up" : "down: not accepting connections",
                 connected ? "up" : "down: " + describe(state),
+                members,
                 drain);
     }
 

@@ -67,6 +67,9 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
     private final Map<String, Long> lastHeard = new ConcurrentHashMap<>();
     private final Map<String, Long> announcedGone = new ConcurrentHashMap<>();
     private final AtomicBoolean joining = new AtomicBoolean();
+    /** Connections seen since {@link #start()}: every one after the first is a reconnect. */
+    private final java.util.concurrent.atomic.AtomicInteger connections =
+            new java.util.concurrent.atomic.AtomicInteger();
     private final CompletableFuture<Void> joined = new CompletableFuture<>();
     private final CompletableFuture<Void> left = new CompletableFuture<>();
     private final ScheduledThreadPoolExecutor timer;
@@ -113,16 +116,19 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
      * @return completes when this replica first knows the members (it owns its share from then)
      */
     public CompletableFuture<Void> start() {
+        if (transport.isConnected()) {
+            connections.set(1);
+        }
         transport.addListener(new TransportListener() {
             @Override
             public void stateChanged(TransportState from, TransportState to) {
-                if (to != TransportState.CONNECTED) {
+                // the first connection joins when the members channel is subscribed (below): joining
+                // from here too sent a second hello, and its answer could overtake the first hello
+                if (to != TransportState.CONNECTED || connections.incrementAndGet() == 1) {
                     return;
                 }
-                if (joined.isDone()) {
-                    // announcements may have been missed while disconnected: forget the view, join again
-                    set(CompletableFuture.completedFuture(View.OUTSIDE));
-                }
+                // announcements may have been missed while disconnected: forget the view, join again
+                set(CompletableFuture.completedFuture(View.OUTSIDE));
                 Thread.ofVirtual().name("band-replicas-join").start(() -> join("connected"));
             }
         });
@@ -134,6 +140,29 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
             }
         });
         return joined;
+    }
+
+    /**
+     * True while this replica is one of the members it knows, so it handles its share: false
+     * before its first join came back, while it rejoins after a lost connection or after being
+     * announced gone, and once it announced leaving. Readiness reports it.
+     */
+    public boolean isMember() {
+        View view = current.getNow(null);
+        return view != null && view.isMember() && view.contains(id);
+    }
+
+    /**
+     * For readiness: {@code up} while {@link #isMember()}; {@code down: leaving} from the moment
+     * this replica starts leaving (SIGTERM); {@code down: joining} before its hello came back (at start, after a lost
+     * connection, after being announced gone).
+     */
+    public String membership() {
+        if (leaving) {
+            return "down: leaving";
+        }
+        // disconnected, it may miss announcements: it joins again once connected
+        return isMember() && transport.isConnected() ? "up" : "down: joining";
     }
 
     /** The members at the latest point received; a message captures it when it arrives. */

@@ -189,7 +189,9 @@ public final class ServiceAssembly {
             CompletableFuture<Void> joined = replicas.start();
             ready = CompletableFuture.allOf(subscribed, joined);
             Dispatcher calls = dispatcher;
-            health = new Health(transport, () -> http != null && http.accepting(), calls::isDraining);
+            ReplicaSet members = replicas;
+            health = new Health(
+                    transport, () -> http != null && http.accepting(), calls::isDraining, members::membership);
             HttpEndpoint httpEndpoint = new HttpEndpoint(
                     dispatcher,
                     HttpRoutes.of(model),
@@ -365,7 +367,16 @@ public final class ServiceAssembly {
      * the others take the rest, nothing is lost or run twice.
      */
     private void leaveReplicas(long deadline) {
-        await(replicas.leave(), java.time.Duration.ofSeconds(1));
+        // until our leave is back, what arrives may still be ours: the drain must not refuse it. A leave
+        // not back by the time the others would time us out (we no longer beat) found no connection
+        java.util.concurrent.CompletableFuture<Void> left = replicas.leave();
+        await(left, REPLICA_TIMEOUT.plus(REPLICA_BEAT));
+        if (!left.isDone()) {
+            log.warn(
+                    "The other replicas did not confirm that this one leaves within {} ms: what it still owns and"
+                            + " receives from now on is answered 'shutting down'; they take over when they time it out",
+                    REPLICA_TIMEOUT.plus(REPLICA_BEAT).toMillis());
+        }
         try {
             if (!endpoint.awaitArrived(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
                 log.warn("Messages received before leaving the replicas were still not handled when the grace ended");

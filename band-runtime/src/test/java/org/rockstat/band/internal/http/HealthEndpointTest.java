@@ -40,7 +40,8 @@ import org.rockstat.band.internal.runtime.ServiceAssembly;
 class HealthEndpointTest {
     static final RedisServerExtension redis = new RedisServerExtension();
     static final String READY =
-            "{\"status\":\"ready\",\"checks\":{\"http\":\"up\",\"transport\":\"up\",\"draining\":false}}";
+            "{\"status\":\"ready\",\"checks\":{\"http\":\"up\",\"transport\":\"up\",\"replicas\":\"up\","
+                    + "\"draining\":false}}";
 
     private ServiceAssembly service;
     private HttpProbe http;
@@ -142,7 +143,8 @@ class HealthEndpointTest {
         Figures.record("health.redis_killed_to_503", millisSince(killed), "ms");
         assertThat(down.get().body())
                 .matches("\\{\"status\":\"not ready\",\"checks\":\\{\"http\":\"up\","
-                        + "\"transport\":\"down: reconnecting to Redis( \\(.+\\))?\",\"draining\":false}}");
+                        + "\"transport\":\"down: reconnecting to Redis( \\(.+\\))?\",\"replicas\":\"down: joining\","
+                        + "\"draining\":false}}");
         // live stays up: restarting the process would not bring Redis back
         assertThat(http.get("/__health/live").status()).isEqualTo(200);
         // the reason of the failed attempts shows once one has failed
@@ -150,7 +152,8 @@ class HealthEndpointTest {
                 .until(() -> ready().body().contains("\"transport\":\"down: reconnecting to Redis ("));
         assertThat(ready().body())
                 .isEqualTo("{\"status\":\"not ready\",\"checks\":{\"http\":\"up\","
-                        + "\"transport\":\"down: reconnecting to Redis (Connection refused)\",\"draining\":false}}");
+                        + "\"transport\":\"down: reconnecting to Redis (Connection refused)\",\"replicas\":\"down: joining\","
+                        + "\"draining\":false}}");
 
         redis.start();
         long restarted = System.nanoTime();
@@ -199,16 +202,17 @@ class HealthEndpointTest {
             assertThat(answer.status()).isEqualTo(503);
             assertThat(answer.body())
                     .isIn(
-                            "{\"status\":\"not ready\",\"checks\":{\"http\":\"up\",\"transport\":\"up\",\"draining\":true}}",
+                            "{\"status\":\"not ready\",\"checks\":{\"http\":\"up\",\"transport\":\"up\","
+                                    + "\"replicas\":\"down: leaving\",\"draining\":true}}",
                             "{\"status\":\"not ready\",\"checks\":{\"http\":\"down: not accepting connections\","
-                                    + "\"transport\":\"up\",\"draining\":true}}");
+                                    + "\"transport\":\"up\",\"replicas\":\"down: leaving\",\"draining\":true}}");
             wild.gate.countDown();
             assertThat(held.get(10, TimeUnit.SECONDS).body()).isEqualTo("released");
             stopping.get(15, TimeUnit.SECONDS);
         }
         assertThat(service.health().ready().body().toString())
                 .isEqualTo("{status=not ready, checks={http=down: not accepting connections,"
-                        + " transport=down: closed, draining=true}}");
+                        + " transport=down: closed, replicas=down: leaving, draining=true}}");
     }
 
     /** The runtime image's HEALTHCHECK command, as Docker runs it (exec form: no shell of Docker's). */

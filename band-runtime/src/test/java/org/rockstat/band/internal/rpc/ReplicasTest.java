@@ -3,6 +3,12 @@ package org.rockstat.band.internal.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.rockstat.band.fixtures.RedisServerExtension;
 import org.rockstat.band.fixtures.WirePeer;
 import org.rockstat.band.fixtures.WirePeer.Dialect;
+import org.rockstat.band.internal.health.Health;
 import org.rockstat.band.internal.replica.ReplicaSet;
 import org.rockstat.band.internal.replica.View;
 
@@ -161,6 +168,48 @@ class ReplicasTest {
             }
         }
         return answers;
+    }
+
+    /**
+     * Readiness follows the membership: a replica announced gone owns nothing until its new hello
+     * is back, and is not ready meanwhile, while its transport is up. Redis holds the rejoin: the
+     * test's {@code gone} and a {@code CLIENT PAUSE 1500 WRITE} go in one write, so the replica's
+     * join script waits for the pause (shorter than the watchdog's 3 s: the connection stays up).
+     */
+    @Test
+    void aReplicaIsNotReadyUntilItHasJoined() {
+        ServiceFixture fixture = replica(redis.dsn());
+        awaitMembers(1);
+        Health health = fixture.assembly.health();
+        assertThat(health.ready().ready()).isTrue();
+        assertThat(health.ready().replicas()).isEqualTo("up");
+        ReplicaSet set = fixture.assembly.replicas();
+        RedisClient client = RedisClient.create(redis.dsn());
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            connection.setAutoFlushCommands(false);
+            connection.async().publish(set.channel(), "{\"op\":\"gone\",\"id\":\"" + set.id() + "\",\"by\":\"test\"}");
+            connection.async().dispatch(
+                    CommandType.CLIENT,
+                    new StatusOutput<>(StringCodec.UTF8),
+                    new CommandArgs<>(StringCodec.UTF8).add("PAUSE").add(1500).add("WRITE"));
+            connection.flushCommands();
+            java.util.concurrent.atomic.AtomicReference<Health.Report> seen = new java.util.concurrent.atomic.AtomicReference<>();
+            until(Duration.ofSeconds(5), "readiness down while rejoining", () -> {
+                Health.Report report = health.ready();
+                seen.set(report);
+                return report.replicas().equals("down: joining") ? null : report.toString();
+            });
+            assertThat(seen.get().ready()).as(seen.get().toString()).isFalse();
+            assertThat(seen.get().transport()).isEqualTo("up");
+            assertThat(seen.get().body().toString()).isEqualTo("{status=not ready, checks={http=up, transport=up,"
+                    + " replicas=down: joining, draining=false}}");
+            until(Duration.ofSeconds(10), "readiness back after the rejoin", () -> health.ready().ready()
+                    ? null
+                    : health.ready().toString());
+            assertThat(set.isMember()).isTrue();
+        } finally {
+            client.shutdown();
+        }
     }
 
     @Test
