@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * ReplicaSet replicas = new ReplicaSet("uaparser", transport, Duration.ofSeconds(1), Duration.ofSeconds(3));
- * replicas.start();                                    // joins once the channel is subscribed
+ * replicas.start(endpoint.start(channels, dispatcher)); // joins once every channel is subscribed
  * boolean mine = ReplicaSet.await(replicas.current()).owns(replicas.id(), key);
  * replicas.leave().get(1, TimeUnit.SECONDS);           // on SIGTERM, before draining
  * }</pre>
@@ -51,6 +52,7 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicaSet.class);
     private static final Duration VIEW_WAIT = Duration.ofSeconds(5);
     private static final RateLimitedLog slow = new RateLimitedLog(log, Duration.ofSeconds(10));
+    private static final CompletableFuture<View> OUTSIDE = CompletableFuture.completedFuture(View.OUTSIDE);
 
     /** One join: the members right before our hello (for what arrives until it is back), and right after. */
     private record Join(String nonce, CompletableFuture<View> before, CompletableFuture<View> view) {}
@@ -67,9 +69,8 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
     private final Map<String, Long> lastHeard = new ConcurrentHashMap<>();
     private final Map<String, Long> announcedGone = new ConcurrentHashMap<>();
     private final AtomicBoolean joining = new AtomicBoolean();
-    /** Connections seen since {@link #start()}: every one after the first is a reconnect. */
-    private final java.util.concurrent.atomic.AtomicInteger connections =
-            new java.util.concurrent.atomic.AtomicInteger();
+    /** The transport's {@link Transport#session()} our latest hello went out on; -1 before the first. */
+    private volatile long joinSession = -1;
     private final CompletableFuture<Void> joined = new CompletableFuture<>();
     private final CompletableFuture<Void> left = new CompletableFuture<>();
     private final ScheduledThreadPoolExecutor timer;
@@ -83,7 +84,7 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
     private volatile boolean solo;
     private volatile boolean closed;
 
-    /** The replica set of {@code service} on {@code transport}; nothing happens until {@link #start()}. */
+    /** The replica set of {@code service} on {@code transport}; nothing happens until {@link #start(CompletionStage)}. */
     public ReplicaSet(String service, Transport transport, Duration beat, Duration timeout) {
         byte[] random = new byte[6];
         new SecureRandom().nextBytes(random);
@@ -110,30 +111,28 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
     }
 
     /**
-     * Subscribes the members channel, joins, and beats from now on; rejoins after a lost
-     * connection (what was announced meanwhile is unknown).
+     * Subscribes the members channel, joins once it and {@code channelsSubscribed} (the service's
+     * own channels) are subscribed, and beats from now on; rejoins after a lost connection (what
+     * was announced meanwhile is unknown). A hello sent before the service's channels were
+     * subscribed would give it a share of messages it cannot receive.
      *
      * @return completes when this replica first knows the members (it owns its share from then)
      */
-    public CompletableFuture<Void> start() {
-        if (transport.isConnected()) {
-            connections.set(1);
-        }
+    public CompletableFuture<Void> start(CompletionStage<Void> channelsSubscribed) {
         transport.addListener(new TransportListener() {
             @Override
             public void stateChanged(TransportState from, TransportState to) {
-                // the first connection joins when the members channel is subscribed (below): joining
-                // from here too sent a second hello, and its answer could overtake the first hello
-                if (to != TransportState.CONNECTED || connections.incrementAndGet() == 1) {
+                // the connection we joined on needs no second hello (one sent from here too could start
+                // before the first was back, and the members in between were judged differently)
+                if (to != TransportState.CONNECTED || joinSession < 0 || transport.session() == joinSession) {
                     return;
                 }
-                // announcements may have been missed while disconnected: forget the view, join again
-                set(CompletableFuture.completedFuture(View.OUTSIDE));
+                // announcements may have been missed while disconnected: current() is OUTSIDE until we join again
                 Thread.ofVirtual().name("band-replicas-join").start(() -> join("connected"));
             }
         });
         timer.scheduleWithFixedDelay(this::tick, beat.toMillis(), beat.toMillis(), TimeUnit.MILLISECONDS);
-        transport.subscribe(Set.of(channel), this).whenComplete((ok, error) -> {
+        transport.subscribe(Set.of(channel), this).thenCombine(channelsSubscribed, (a, b) -> b).whenComplete((ok, error) -> {
             if (error == null) {
                 subscribed = true;
                 join("start");
@@ -148,7 +147,7 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
      * announced gone, and once it announced leaving. Readiness reports it.
      */
     public boolean isMember() {
-        View view = current.getNow(null);
+        View view = current().getNow(null);
         return view != null && view.isMember() && view.contains(id);
     }
 
@@ -165,9 +164,14 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
         return isMember() && transport.isConnected() ? "up" : "down: joining";
     }
 
-    /** The members at the latest point received; a message captures it when it arrives. */
+    /**
+     * The members at the latest point received; a message captures it when it arrives. On a
+     * connection other than the one our latest hello went out on, announcements may have been
+     * missed: {@link View#OUTSIDE} until this replica has joined again on it.
+     */
     public CompletableFuture<View> current() {
-        return current;
+        long joinedOn = joinSession;
+        return joinedOn >= 0 && !solo && transport.session() != joinedOn ? OUTSIDE : current;
     }
 
     /** The view a message captured; waits only while this replica's join is being answered. */
@@ -195,7 +199,7 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
      */
     public CompletableFuture<Void> leave() {
         leaving = true;
-        View view = current.getNow(View.OUTSIDE);
+        View view = current().getNow(View.OUTSIDE);
         if (!view.contains(id) || !transport.isConnected()) {
             left.complete(null);
             return left;
@@ -232,11 +236,13 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
                 firstBefore.isDone() ? new CompletableFuture<>() : firstBefore,
                 new CompletableFuture<>());
         join = attempt;
-        if (!current.getNow(View.OUTSIDE).contains(id)) {
+        long session = transport.session();
+        if (joinSession != session || !current.getNow(View.OUTSIDE).contains(id)) {
             // what arrives until our hello is back belongs to the members before it: a lone replica
             // (none before it) handles it at once, as it always did
             set(attempt.before());
         }
+        joinSession = session;
         ObjectNode hello =
                 announcement("hello", id).put("nonce", attempt.nonce()).put("started", started);
         String member = Json.object().put("started", started).toString();
@@ -383,7 +389,7 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
         if (closed || leaving || solo) {
             return;
         }
-        View view = current.getNow(null);
+        View view = current().getNow(null);
         if (view == null) {
             return;
         }

@@ -186,7 +186,7 @@ public final class ServiceAssembly {
             replicas = new ReplicaSet(config.name(), transport, REPLICA_BEAT, REPLICA_TIMEOUT);
             endpoint.replicas(replicas);
             CompletableFuture<Void> subscribed = endpoint.start(channels, dispatcher);
-            CompletableFuture<Void> joined = replicas.start();
+            CompletableFuture<Void> joined = replicas.start(subscribed);
             ready = CompletableFuture.allOf(subscribed, joined);
             Dispatcher calls = dispatcher;
             ReplicaSet members = replicas;

@@ -291,6 +291,11 @@ public final class RedisTransport implements Transport {
     }
 
     @Override
+    public long session() {
+        return sessionsEnded.get();
+    }
+
+    @Override
     public TransportState state() {
         return state;
     }

@@ -95,6 +95,15 @@ public interface Transport extends AutoCloseable {
     /** The counters now. */
     Stats stats();
 
+    /**
+     * Which connection this is: changes each time a connection is lost or torn down (always 0 on
+     * the in-process bus). A subscriber that keeps state from what it heard checks it: messages
+     * published while it was between two connections never reached it. One volatile read.
+     */
+    default long session() {
+        return 0;
+    }
+
     /** True while messages can be published and received. */
     default boolean isConnected() {
         return state() == TransportState.CONNECTED;
