@@ -199,8 +199,9 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
      */
     public CompletableFuture<Void> leave() {
         leaving = true;
-        View view = current().getNow(View.OUTSIDE);
-        if (!view.contains(id) || !transport.isConnected()) {
+        // announced even when not a member of the current view (rejoining after a lost connection):
+        // the others may still count this replica, and would wait for its beats to time out
+        if (joinSession < 0 || !transport.isConnected()) {
             left.complete(null);
             return left;
         }

@@ -67,7 +67,7 @@ final class Outbox {
             return CompletableFuture.failedFuture(new RpcException(RpcException.UNAVAILABLE, "transport closed"));
         }
         if (urgent) {
-            track(done);
+            outstanding.incrementAndGet();
             queue.offerFirst(new Outgoing(channel, message, done, null));
             return done;
         }
@@ -82,14 +82,9 @@ final class Outbox {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(new RpcException(RpcException.UNAVAILABLE, "interrupted"));
         }
-        track(done);
+        outstanding.incrementAndGet();
         queue.offerLast(new Outgoing(channel, message, done, null));
         return done;
-    }
-
-    private void track(CompletableFuture<Long> done) {
-        outstanding.incrementAndGet();
-        done.whenComplete((receivers, error) -> outstanding.decrementAndGet());
     }
 
     /**
@@ -167,6 +162,9 @@ final class Outbox {
                 if (error != null) {
                     fail(out, error);
                 } else {
+                    if (out.only() == null) {
+                        outstanding.decrementAndGet();
+                    }
                     out.done().complete(receivers);
                 }
             });
@@ -182,6 +180,7 @@ final class Outbox {
     private void fail(Outgoing out, Throwable error) {
         if (out.only() == null) {
             failed.incrementAndGet();
+            outstanding.decrementAndGet();
         }
         out.done().completeExceptionally(error);
     }
@@ -212,7 +211,7 @@ final class Outbox {
         }
         RpcException gone = new RpcException(RpcException.UNAVAILABLE, "transport closed");
         for (Outgoing out; (out = queue.poll()) != null; ) {
-            out.done().completeExceptionally(gone);
+            fail(out, gone);
         }
     }
 }
