@@ -71,6 +71,7 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
     private final AtomicBoolean joining = new AtomicBoolean();
     /** The transport's {@link Transport#session()} our latest hello went out on; -1 before the first. */
     private volatile long joinSession = -1;
+
     private final CompletableFuture<Void> joined = new CompletableFuture<>();
     private final CompletableFuture<Void> left = new CompletableFuture<>();
     private final ScheduledThreadPoolExecutor timer;
@@ -132,12 +133,15 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
             }
         });
         timer.scheduleWithFixedDelay(this::tick, beat.toMillis(), beat.toMillis(), TimeUnit.MILLISECONDS);
-        transport.subscribe(Set.of(channel), this).thenCombine(channelsSubscribed, (a, b) -> b).whenComplete((ok, error) -> {
-            if (error == null) {
-                subscribed = true;
-                join("start");
-            }
-        });
+        transport
+                .subscribe(Set.of(channel), this)
+                .thenCombine(channelsSubscribed, (a, b) -> b)
+                .whenComplete((ok, error) -> {
+                    if (error == null) {
+                        subscribed = true;
+                        join("start");
+                    }
+                });
         return joined;
     }
 

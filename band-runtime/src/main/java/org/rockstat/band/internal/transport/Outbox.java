@@ -34,6 +34,7 @@ final class Outbox {
     /** Offered (not canaries) and neither taken by Redis nor failed yet: what a close waits for. */
     private final java.util.concurrent.atomic.AtomicInteger outstanding =
             new java.util.concurrent.atomic.AtomicInteger();
+
     private final TransportOptions options;
     private final Supplier<RedisSession> current;
     private final BiConsumer<RedisSession, String> endSession;

@@ -80,6 +80,7 @@ class ReplicaProcessTest {
         final AtomicBoolean running = new AtomicBoolean(true);
         final long start = System.nanoTime();
         volatile int events;
+        volatile long stoppedNanos;
         private final Thread thread = Thread.ofPlatform().name("load").start(this::run);
 
         private void run() {
@@ -101,6 +102,7 @@ class ReplicaProcessTest {
         Outcome finish() throws InterruptedException {
             running.set(false);
             thread.join();
+            stoppedNanos = System.nanoTime();
             int sent = sentAt.size();
             ReplicasTest.until(Duration.ofSeconds(30), "answers to settle", () -> {
                 Outcome now = outcome();
@@ -113,6 +115,7 @@ class ReplicaProcessTest {
         Outcome finishExpectingLoss() throws InterruptedException {
             running.set(false);
             thread.join();
+            stoppedNanos = System.nanoTime();
             long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             ReplicasTest.until(
                     Duration.ofSeconds(10),
@@ -130,6 +133,7 @@ class ReplicaProcessTest {
                     .sorted()
                     .toList();
             return new Outcome(
+                    sentAt.size() / ((stoppedNanos - start) / 1e9),
                     sentAt.size(),
                     answers.size(),
                     (int) answers.values().stream().filter(n -> n > 1).count(),
@@ -237,6 +241,7 @@ class ReplicaProcessTest {
     }
 
     record Outcome(
+            double sentPerSecond,
             int sent,
             int answered,
             int duplicated,
@@ -280,6 +285,8 @@ class ReplicaProcessTest {
 
     private static void record(String prefix, Outcome outcome) {
         Figures.record(prefix + ".rate", RATE, "requests/s + broadcasts/s");
+        // the generator catches up when it falls behind: what it really sent, each
+        Figures.record(prefix + ".rate_sent", Math.round(outcome.sentPerSecond()), "requests/s + broadcasts/s");
         Figures.record(prefix + ".requests", outcome.sent(), "requests");
         Figures.record(prefix + ".unanswered", outcome.lost(), "requests");
         Figures.record(prefix + ".answered_twice", outcome.duplicated(), "requests");

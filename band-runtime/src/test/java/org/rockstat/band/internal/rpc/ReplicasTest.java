@@ -188,12 +188,18 @@ class ReplicasTest {
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             connection.setAutoFlushCommands(false);
             connection.async().publish(set.channel(), "{\"op\":\"gone\",\"id\":\"" + set.id() + "\",\"by\":\"test\"}");
-            connection.async().dispatch(
-                    CommandType.CLIENT,
-                    new StatusOutput<>(StringCodec.UTF8),
-                    new CommandArgs<>(StringCodec.UTF8).add("PAUSE").add(1500).add("WRITE"));
+            connection
+                    .async()
+                    .dispatch(
+                            CommandType.CLIENT,
+                            new StatusOutput<>(StringCodec.UTF8),
+                            new CommandArgs<>(StringCodec.UTF8)
+                                    .add("PAUSE")
+                                    .add(1500)
+                                    .add("WRITE"));
             connection.flushCommands();
-            java.util.concurrent.atomic.AtomicReference<Health.Report> seen = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicReference<Health.Report> seen =
+                    new java.util.concurrent.atomic.AtomicReference<>();
             until(Duration.ofSeconds(5), "readiness down while rejoining", () -> {
                 Health.Report report = health.ready();
                 seen.set(report);
@@ -201,11 +207,13 @@ class ReplicasTest {
             });
             assertThat(seen.get().ready()).as(seen.get().toString()).isFalse();
             assertThat(seen.get().transport()).isEqualTo("up");
-            assertThat(seen.get().body().toString()).isEqualTo("{status=not ready, checks={http=up, transport=up,"
-                    + " replicas=down: joining, draining=false}}");
-            until(Duration.ofSeconds(10), "readiness back after the rejoin", () -> health.ready().ready()
-                    ? null
-                    : health.ready().toString());
+            assertThat(seen.get().body().toString())
+                    .isEqualTo("{status=not ready, checks={http=up, transport=up,"
+                            + " replicas=down: joining, draining=false}}");
+            until(
+                    Duration.ofSeconds(10),
+                    "readiness back after the rejoin",
+                    () -> health.ready().ready() ? null : health.ready().toString());
             assertThat(set.isMember()).isTrue();
         } finally {
             client.shutdown();
