@@ -133,9 +133,9 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
             }
         });
         timer.scheduleWithFixedDelay(this::tick, beat.toMillis(), beat.toMillis(), TimeUnit.MILLISECONDS);
-        transport
-                .subscribe(Set.of(channel), this)
-                .thenCombine(channelsSubscribed, (a, b) -> b)
+        CompletableFuture.allOf(
+                        transport.subscribe(Set.of(channel), this).toCompletableFuture(),
+                        channelsSubscribed.toCompletableFuture())
                 .whenComplete((ok, error) -> {
                     if (error == null) {
                         subscribed = true;

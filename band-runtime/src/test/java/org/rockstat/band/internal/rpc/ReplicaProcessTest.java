@@ -39,7 +39,7 @@ class ReplicaProcessTest {
     /**
      * Requests and broadcasts per second, each. The suite runs at 100/s, what two shared cores
      * sustain with three service JVMs and the load generator; the issue's figure is 1 000/s:
-     * {@code mvn -pl band-runtime test -Dtest=ReplicaProcessTest -DargLine=-Dreplicas.rate=1000}.
+     * {@code mvn -pl band-runtime test -Dtest=ReplicaProcessTest -Dreplicas.rate=1000}.
      */
     private static final int RATE = Integer.getInteger("replicas.rate", 100);
 
