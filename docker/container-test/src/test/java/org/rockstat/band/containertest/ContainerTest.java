@@ -325,7 +325,7 @@ class ContainerTest {
                     assertThat(http.get("/__status").status()).isEqualTo(200);
                     assertThat(http.get("/__health/ready").body())
                             .isEqualTo("{\"status\":\"ready\",\"checks\":{\"http\":\"up\",\"transport\":\"up\","
-                                    + "\"draining\":false}}");
+                                    + "\"replicas\":\"up\",\"draining\":false}}");
                     // the image's HEALTHCHECK command, run inside the container as Docker would
                     asBand(
                             container,
