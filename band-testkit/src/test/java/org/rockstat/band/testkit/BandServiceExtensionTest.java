@@ -100,9 +100,8 @@ class BandServiceExtensionTest {
         @Test
         void healthIsServedByBandNotByTheWildcard() {
             assertThat(band().http().get("/__health/ready").body())
-                    .isEqualTo(
-                            "{\"status\":\"ready\",\"checks\":{\"http\":\"up\",\"transport\":\"up\","
-                                    + "\"replicas\":\"up\",\"draining\":false}}");
+                    .isEqualTo("{\"status\":\"ready\",\"checks\":{\"http\":\"up\",\"transport\":\"up\","
+                            + "\"replicas\":\"up\",\"draining\":false}}");
             assertThat(band().http().get("/__health/live").status()).isEqualTo(200);
             assertThat(band().http().get("/__metrics").status()).isEqualTo(404);
         }
