@@ -44,6 +44,7 @@ public final class Transports {
                     "Invalid redis_dsn '" + SecretMasker.maskText(value) + "' (" + e.getMessage() + ")",
                     Where.setting("redis_dsn"),
                     "use redis://host:port/db, redis://user:password@host:port, rediss://host:port (TLS), "
+                            + "redis-sentinel://host:port,host:port#master (Sentinel), "
                             + "or leave it empty for the in-process bus");
         }
     }
@@ -57,11 +58,17 @@ public final class Transports {
         if (!dsn.matches("(?i)^rediss?(-sentinel)?(\\+socket)?://.*")) {
             throw new IllegalArgumentException("it does not start with redis:// or rediss://");
         }
+        RedisURI uri;
         try {
-            return RedisURI.create(dsn);
+            uri = RedisURI.create(dsn);
         } catch (RuntimeException e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw new IllegalArgumentException(SecretMasker.maskText(message), e);
         }
+        // Lettuce accepts it and fails only when connecting, on every attempt
+        if (!uri.getSentinels().isEmpty() && (uri.getSentinelMasterId() == null || uri.getSentinelMasterId().isBlank())) {
+            throw new IllegalArgumentException("it names no master: add #<master name> as the sentinels know it");
+        }
+        return uri;
     }
 }
