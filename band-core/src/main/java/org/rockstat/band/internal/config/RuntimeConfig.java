@@ -86,13 +86,25 @@ public record RuntimeConfig(
         }
 
         static RedisTls read(ConfigReader reader, String dsn, Problems problems) {
-            String ca = file(reader, ConfigKey.REDIS_TLS_CA_FILE, "CERTIFICATE", problems,
+            String ca = file(
+                    reader,
+                    ConfigKey.REDIS_TLS_CA_FILE,
+                    "CERTIFICATE",
+                    problems,
                     "give a readable PEM file of the CA certificate(s) that signed Redis's certificate, or leave"
                             + " it unset to trust the JVM's CAs");
-            String cert = file(reader, ConfigKey.REDIS_TLS_CERT_FILE, "CERTIFICATE", problems,
+            String cert = file(
+                    reader,
+                    ConfigKey.REDIS_TLS_CERT_FILE,
+                    "CERTIFICATE",
+                    problems,
                     "give a readable PEM file of the client certificate Redis asks for (tls-auth-clients),"
                             + " with its key in 'redis_tls.key_file'");
-            String key = file(reader, ConfigKey.REDIS_TLS_KEY_FILE, "PRIVATE KEY", problems,
+            String key = file(
+                    reader,
+                    ConfigKey.REDIS_TLS_KEY_FILE,
+                    "PRIVATE KEY",
+                    problems,
                     "give a readable PEM file of the client certificate's private key (PKCS#8, unencrypted),"
                             + " with the certificate in 'redis_tls.cert_file'");
             RedisTls tls = new RedisTls(ca, cert, key);
@@ -128,8 +140,11 @@ public record RuntimeConfig(
                     String text = Files.readString(file, StandardCharsets.ISO_8859_1);
                     trouble = text.contains("-----BEGIN " + pemType + "-----") ? null : "holds no PEM " + pemType;
                 } catch (IOException | UncheckedIOException e) {
-                    trouble = "cannot be read (" + (e.getMessage() == null ? e.getClass().getSimpleName()
-                            : e.getClass().getSimpleName() + ": " + e.getMessage()) + ")";
+                    trouble = "cannot be read ("
+                            + (e.getMessage() == null
+                                    ? e.getClass().getSimpleName()
+                                    : e.getClass().getSimpleName() + ": " + e.getMessage())
+                            + ")";
                 }
             }
             if (trouble == null) {

@@ -54,7 +54,8 @@ class RedisTlsConfigTest {
                         + "\n  key_file: " + key + "\n",
                 Map.of());
         assertThat(fromFile.problems()).isEmpty();
-        assertThat(fromFile.tls()).isEqualTo(new RuntimeConfig.RedisTls(ca.toString(), cert.toString(), key.toString()));
+        assertThat(fromFile.tls())
+                .isEqualTo(new RuntimeConfig.RedisTls(ca.toString(), cert.toString(), key.toString()));
         assertThat(fromFile.tls().hasClientCertificate()).isTrue();
 
         Read fromEnv = read(
@@ -99,8 +100,8 @@ class RedisTlsConfigTest {
     @Test
     void aCertificateWithoutItsKeyOrTlsFilesWithoutTlsAreProblems() throws IOException {
         Path cert = write("client.crt", CERT);
-        Read read = read(
-                "name: t\nredis_dsn: redis://:pw@redis:6379\nredis_tls: {cert_file: " + cert + "}\n", Map.of());
+        Read read =
+                read("name: t\nredis_dsn: redis://:pw@redis:6379\nredis_tls: {cert_file: " + cert + "}\n", Map.of());
         assertThat(read.problems())
                 .containsExactly(
                         "'redis_tls.cert_file' is set without 'redis_tls.key_file' for setting 'redis_tls.key_file':"

@@ -66,7 +66,9 @@ public final class Transports {
             throw new IllegalArgumentException(SecretMasker.maskText(message), e);
         }
         // Lettuce accepts it and fails only when connecting, on every attempt
-        if (!uri.getSentinels().isEmpty() && (uri.getSentinelMasterId() == null || uri.getSentinelMasterId().isBlank())) {
+        if (!uri.getSentinels().isEmpty()
+                && (uri.getSentinelMasterId() == null
+                        || uri.getSentinelMasterId().isBlank())) {
             throw new IllegalArgumentException("it names no master: add #<master name> as the sentinels know it");
         }
         return uri;

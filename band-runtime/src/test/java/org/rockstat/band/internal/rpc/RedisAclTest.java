@@ -50,8 +50,7 @@ class RedisAclTest {
                 ServiceFixture two = new ServiceFixture(SERVICE, new TestService(SERVICE), dsn, rpc, true)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> redis.numsub("band:uaparser:members") == 2);
             // a replica joins the others through the member hash and sees both
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> log.count("2 replica(s)") >= 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> log.count("2 replica(s)") >= 1);
 
             // front's requests: each answered once, by one of the two
             for (int i = 0; i < 20; i++) {
@@ -77,7 +76,9 @@ class RedisAclTest {
                     .isEqualTo(4);
 
             // give the last messages a moment to be answered twice, if they were going to be
-            await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> true);
+            await().pollDelay(Duration.ofMillis(300))
+                    .atMost(Duration.ofSeconds(1))
+                    .until(() -> true);
             assertThat(front.received().stream()
                             .filter(r -> r.json() != null && r.json().has("result"))
                             .count())
@@ -88,7 +89,9 @@ class RedisAclTest {
             assertThat(transport.messages()).as("no session lost").noneMatch(line -> line.contains("reconnecting"));
         }
         // leaving (the member hash, unsubscribing) is allowed too
-        assertThat((List<?>) redis.command("ACL", "LOG")).as("commands Redis denied").isEmpty();
+        assertThat((List<?>) redis.command("ACL", "LOG"))
+                .as("commands Redis denied")
+                .isEmpty();
     }
 
     /** The one line starting {@code user uaparser on} in README.md. */

@@ -2,7 +2,6 @@ package org.rockstat.band.internal.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,9 +49,14 @@ class RedisTlsServiceTest {
                 WirePeer director = WirePeer.on(redis, "director", "director")) {
             assertThat(service.client().call("tls", "add", Map.of("a", 2, "b", 3), Duration.ofSeconds(2)))
                     .isEqualTo(5);
-            assertThat(service.transportDescription()).isEqualTo("redis rediss://:***@127.0.0.1:" + redis.port() + "/0");
+            assertThat(service.transportDescription())
+                    .isEqualTo("redis rediss://:***@127.0.0.1:" + redis.port() + "/0");
             director.awaitHeartbeats("tls", 1, Duration.ofSeconds(10));
-            assertThat(director.status("tls", Duration.ofSeconds(2)).path("result").path("data").path("name").asText())
+            assertThat(director.status("tls", Duration.ofSeconds(2))
+                            .path("result")
+                            .path("data")
+                            .path("name")
+                            .asText())
                     .isEqualTo("tls");
         }
     }

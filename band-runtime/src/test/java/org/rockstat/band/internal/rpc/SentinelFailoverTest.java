@@ -96,16 +96,17 @@ class SentinelFailoverTest {
             Figures.record("sentinel.election_after_kill", seconds(electedAt - killedAt), "s");
             Figures.record("sentinel.calls_back_after_election", afterElection, "s");
             Figures.record("sentinel.calls_back_after_kill", afterKill, "s");
-            assertThat(afterElection).as("seconds from the election to a call answered").isLessThanOrEqualTo(5.0);
+            assertThat(afterElection)
+                    .as("seconds from the election to a call answered")
+                    .isLessThanOrEqualTo(5.0);
 
             // a second of calls on the new master, then the loop stops and every call ends
             int answeredBack = answered(outcomes);
             await().atMost(Duration.ofSeconds(5)).until(() -> answered(outcomes) >= answeredBack + 40);
             loop.shutdown();
             assertThat(loop.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
-            CompletableFuture.allOf(calls.stream()
-                            .map(c -> c.exceptionally(e -> null))
-                            .toArray(CompletableFuture[]::new))
+            CompletableFuture.allOf(
+                            calls.stream().map(c -> c.exceptionally(e -> null)).toArray(CompletableFuture[]::new))
                     .get(DEADLINE.toMillis() + 2_000, TimeUnit.MILLISECONDS);
             assertThat(outcomes).hasSize(seq.get());
             assertThat(outcomes)
@@ -127,8 +128,7 @@ class SentinelFailoverTest {
                 ObjectNode status = director.status("callee", Duration.ofSeconds(2));
                 assertThat(status.path("result").path("data").path("name").asText())
                         .isEqualTo("callee");
-                assertThat(status.path("result").path("data").path("register"))
-                        .isNotEmpty();
+                assertThat(status.path("result").path("data").path("register")).isNotEmpty();
             }
             // every channel subscribed again there (both services have an enricher and a listener)
             assertThat(sentinel.master().numsub("callee")).isEqualTo(1);
@@ -136,7 +136,9 @@ class SentinelFailoverTest {
             assertThat(sentinel.master().numsub("enrich")).isEqualTo(2);
             assertThat(sentinel.master().numsub("broadcast")).isEqualTo(2);
             assertThat(log.count("reconnecting")).as(log.messages().toString()).isGreaterThanOrEqualTo(2);
-            assertThat(log.count("Redis connected again")).as(log.messages().toString()).isEqualTo(2);
+            assertThat(log.count("Redis connected again"))
+                    .as(log.messages().toString())
+                    .isEqualTo(2);
             long failed = outcomes.stream().filter(o -> !o.answered()).count();
             System.out.printf(
                     "sentinel failover: %d calls, %d failed fast or timed out during it, election %.3f s after"
