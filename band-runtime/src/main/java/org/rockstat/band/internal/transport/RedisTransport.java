@@ -617,7 +617,9 @@ public final class RedisTransport implements Transport {
 
     /** True when the handshake failed because the server's certificate was not accepted. */
     private static boolean isTlsTrust(Throwable error) {
-        for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+        Throwable e = error;
+        // a cause chain is short; the bound only guards against a cycle
+        for (int depth = 0; e != null && depth < 32; depth++, e = e.getCause()) {
             if (e instanceof java.security.cert.CertificateException
                     || e instanceof java.security.cert.CertPathBuilderException
                     || e instanceof java.security.cert.CertPathValidatorException) {
