@@ -136,8 +136,11 @@ public final class RedisTransport implements Transport {
         this.tlsHint = uri.isSsl() && options.tls().caFile().isEmpty()
                 ? "set redis_tls.ca_file to the CA that signed Redis's certificate"
                 : "is redis_tls.ca_file the CA that signed Redis's certificate, and is it issued for this host name?";
-        client.setOptions(ClientOptions.builder()
-                .sslOptions(sslOptions(options.tls()))
+        ClientOptions.Builder clientOptions = ClientOptions.builder();
+        if (uri.isSsl()) {
+            clientOptions.sslOptions(sslOptions(options.tls()));
+        }
+        client.setOptions(clientOptions
                 // Band rebuilds whole sessions itself: one policy, every attempt seen
                 .autoReconnect(false)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)

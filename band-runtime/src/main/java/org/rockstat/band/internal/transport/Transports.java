@@ -58,19 +58,11 @@ public final class Transports {
         if (!dsn.matches("(?i)^rediss?(-sentinel)?(\\+socket)?://.*")) {
             throw new IllegalArgumentException("it does not start with redis:// or rediss://");
         }
-        RedisURI uri;
         try {
-            uri = RedisURI.create(dsn);
+            return RedisURI.create(dsn);
         } catch (RuntimeException e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw new IllegalArgumentException(SecretMasker.maskText(message), e);
         }
-        // Lettuce accepts it and fails only when connecting, on every attempt
-        if (!uri.getSentinels().isEmpty()
-                && (uri.getSentinelMasterId() == null
-                        || uri.getSentinelMasterId().isBlank())) {
-            throw new IllegalArgumentException("it names no master: add #<master name> as the sentinels know it");
-        }
-        return uri;
     }
 }

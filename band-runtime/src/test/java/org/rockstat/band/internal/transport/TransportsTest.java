@@ -62,8 +62,8 @@ class TransportsTest {
                                 + " rediss://host:port (TLS), redis-sentinel://host:port,host:port#master (Sentinel),"
                                 + " or leave it empty for the in-process bus"));
         assertThat(problems.list().get(2))
-                .startsWith("Invalid redis_dsn 'redis-sentinel://band:***@s1:26379,s2:26379/0' (it names no master:"
-                        + " add #<master name> as the sentinels know it)");
+                .startsWith("Invalid redis_dsn 'redis-sentinel://band:***@s1:26379,s2:26379/0' (URI must contain the"
+                        + " sentinelMasterId)");
     }
 
     @Test
