@@ -33,7 +33,7 @@ format: check-maven
 
 # The figures the fault and load tests measure (seconds to hear again, answers under bursts,
 # latency beside slow work, drain...), printed as a table; BAND_BURST sets the request burst.
-MEASURED_TESTS ?= DeafSubscriberTest,DirectMemoryTest,BurstTest,SlowMethodIsolationTest,DrainTest,FirstHeartbeatTest,HostileClientsTest,HealthEndpointTest
+MEASURED_TESTS ?= DeafSubscriberTest,DirectMemoryTest,BurstTest,SlowMethodIsolationTest,DrainTest,FirstHeartbeatTest,HostileClientsTest,HealthEndpointTest,SentinelFailoverTest
 BAND_BURST ?= 450000
 measure: check-maven
 	$(MVN) $(MVN_FLAGS) -q install -DskipTests -Dband.skipChecks=true -pl band-runtime -am

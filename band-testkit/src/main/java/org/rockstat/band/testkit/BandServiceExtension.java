@@ -99,6 +99,9 @@ public final class BandServiceExtension
     private Map<String, String> env = Map.of();
     private boolean useRedis;
     private Duration timeout = Duration.ofSeconds(10);
+    // a deadline, not a wait: a passing start costs what it takes, and a cold JVM on a loaded CI
+    // machine (two cores, other builds) takes several seconds before the first test
+    private Duration startTimeout = Duration.ofSeconds(60);
 
     private RedisServerExtension redis;
     private String dsn;
@@ -188,9 +191,18 @@ public final class BandServiceExtension
         return this;
     }
 
-    /** How long calls and start-up may take (default 10 s). */
+    /** How long calls, waits and a stub's replies may take (default 10 s). */
     public BandServiceExtension timeout(Duration value) {
-        this.timeout = value;
+        this.timeout = Objects.requireNonNull(value, "timeout");
+        return this;
+    }
+
+    /**
+     * How long start-up may take before the first test: the service ready, the front, director
+     * and observer clients subscribed, the register seen by director (default 60 s).
+     */
+    public BandServiceExtension startTimeout(Duration value) {
+        this.startTimeout = Objects.requireNonNull(value, "startTimeout");
         return this;
     }
 
@@ -244,7 +256,7 @@ public final class BandServiceExtension
                                 + "', as the service under test is: stub the services it calls, not itself");
             }
             for (ServiceStub stub : stubs.values()) {
-                stub.start(dsn, timeout);
+                stub.start(dsn, timeout, startTimeout);
             }
             for (Object service : services) {
                 if (service instanceof ServiceFactory factory) {
@@ -265,9 +277,15 @@ public final class BandServiceExtension
             observer = BandClient.connect("testkit-observer-" + BUS_IDS.incrementAndGet(), dsn);
             directorProbe = new DirectorProbe(director, observer, band.name(), timeout);
             frontClient = new FrontClient(front, band.name(), directorProbe::register, timeout);
-            for (var stage : java.util.List.of(
-                    band.ready(), front.ready(), director.ready(), observer.ready(), directorProbe.ready())) {
-                stage.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            long deadline = System.nanoTime() + startTimeout.toNanos();
+            Map<String, CompletionStage<?>> stages = new LinkedHashMap<>();
+            stages.put("the service", band.ready());
+            stages.put("the front client", front.ready());
+            stages.put("the director client", director.ready());
+            stages.put("the observer client", observer.ready());
+            stages.put("director's view of the register", directorProbe.ready());
+            for (var stage : stages.entrySet()) {
+                awaitStarted(stage.getKey(), stage.getValue(), deadline);
             }
             http = HttpProbe.local(band.httpPort());
             if (clock instanceof ManualClock manual) {
@@ -279,7 +297,16 @@ public final class BandServiceExtension
             throw e;
         } catch (Exception e) {
             stop();
-            throw new IllegalStateException("The service did not start within " + timeout.toMillis() + " ms", e);
+            throw new IllegalStateException("The service did not start: " + e.getMessage(), e);
+        }
+    }
+
+    private void awaitStarted(String what, CompletionStage<?> stage, long deadlineNanos) throws Exception {
+        try {
+            stage.toCompletableFuture().get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new TimeoutException(what + " was not ready within " + startTimeout.toMillis()
+                    + " ms (BandServiceExtension.startTimeout)");
         }
     }
 

@@ -74,6 +74,7 @@ public final class ServiceStub {
     private boolean declaring = true;
     private String dsn;
     private Duration timeout = Duration.ofSeconds(10);
+    private Duration startTimeout = Duration.ofSeconds(60);
     private RunningService service;
     private Set<String> served = Set.of();
 
@@ -246,11 +247,12 @@ public final class ServiceStub {
         }
     }
 
-    void start(String busDsn, Duration callTimeout) {
+    void start(String busDsn, Duration callTimeout, Duration subscribeTimeout) {
         state.lock();
         try {
             this.dsn = busDsn;
             this.timeout = callTimeout;
+            this.startTimeout = subscribeTimeout;
             reset();
             launch();
         } finally {
@@ -287,14 +289,16 @@ public final class ServiceStub {
         }
         RunningService started = band.start();
         try {
-            started.ready().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            started.ready().toCompletableFuture().get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             started.stop();
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             throw new IllegalStateException(
-                    "Stub '" + name + "' did not subscribe within " + timeout.toMillis() + " ms", e);
+                    "Stub '" + name + "' did not subscribe within " + startTimeout.toMillis()
+                            + " ms (BandServiceExtension.startTimeout)",
+                    e);
         }
         service = started;
         served = Set.copyOf(methods);

@@ -14,7 +14,8 @@ import org.rockstat.band.internal.problem.Problems;
  * {@code development}, {@code listen} normalised to {@code host:port} by {@link ListenAddress} (a config line such as
  * {@code "{{HOST}}:{{PORT}}"} with both unset yields {@code 0.0.0.0:8080}), and
  * {@code metrics.statsd.host}/{@code port} from env {@code STATSD_HOST}/{@code STATSD_PORT} when
- * the files set none (front reads the same variables).
+ * the files set none (front reads the same variables), and {@code redis_tls.*_file} from env
+ * {@code REDIS_TLS_CA_FILE}, {@code REDIS_TLS_CERT_FILE}, {@code REDIS_TLS_KEY_FILE} likewise.
  */
 public final class ConfigDefaults {
     /** Environment used when neither the config nor {@code ENV} names one. */
@@ -48,6 +49,25 @@ public final class ConfigDefaults {
                 isBlank(tree.get("listen")) ? "" : tree.get("listen").asText().strip();
         tree.put("listen", normaliseListen(listen, problems));
         statsdFromEnv(tree, env, problems);
+        redisTlsFromEnv(tree, env);
+    }
+
+    /** {@code REDIS_TLS_*_FILE} under {@code redis_tls}, unless the files set them (a mounted secret's path). */
+    private static void redisTlsFromEnv(ObjectNode tree, Map<String, String> env) {
+        Map<EnvVar, String> keys = Map.of(
+                EnvVar.REDIS_TLS_CA_FILE, "ca_file",
+                EnvVar.REDIS_TLS_CERT_FILE, "cert_file",
+                EnvVar.REDIS_TLS_KEY_FILE, "key_file");
+        keys.forEach((variable, key) -> {
+            String value = variable.in(env);
+            if (value == null) {
+                return;
+            }
+            ObjectNode tls = objectAt(tree, "redis_tls");
+            if (tls != null && isBlank(tls.get(key))) {
+                tls.put(key, value.strip());
+            }
+        });
     }
 
     /** {@code STATSD_HOST}/{@code STATSD_PORT} under {@code metrics.statsd}, unless the files set them. */

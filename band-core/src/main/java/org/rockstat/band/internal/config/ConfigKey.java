@@ -16,6 +16,12 @@ public enum ConfigKey {
     LISTEN("listen"),
     /** The platform's Redis; empty for the in-process bus. */
     REDIS_DSN("redis_dsn"),
+    /** PEM file of the CA certificates trusted for {@code rediss://} (env {@code REDIS_TLS_CA_FILE}). */
+    REDIS_TLS_CA_FILE("redis_tls.ca_file"),
+    /** PEM file of the client certificate for {@code rediss://} (env {@code REDIS_TLS_CERT_FILE}). */
+    REDIS_TLS_CERT_FILE("redis_tls.cert_file"),
+    /** PEM file of the client certificate's private key (env {@code REDIS_TLS_KEY_FILE}). */
+    REDIS_TLS_KEY_FILE("redis_tls.key_file"),
     /** Subscribe {@code broadcast} even without a listener. */
     LISTEN_ALL("rpc_params.listen_all", "redis_params.listen_all"),
     /** Subscribe {@code enrich} even without an enricher. */

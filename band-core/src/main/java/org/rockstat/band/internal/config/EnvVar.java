@@ -20,7 +20,13 @@ public enum EnvVar {
     /** The log line format: text, json, ecs, logstash. */
     LOG_FORMAT,
     /** The level of the libraries' own loggers (Netty, Lettuce, Reactor). */
-    LOG_LEVEL_LIBS;
+    LOG_LEVEL_LIBS,
+    /** {@code redis_tls.ca_file} when {@code config.yaml} has none. */
+    REDIS_TLS_CA_FILE,
+    /** {@code redis_tls.cert_file} when {@code config.yaml} has none. */
+    REDIS_TLS_CERT_FILE,
+    /** {@code redis_tls.key_file} when {@code config.yaml} has none. */
+    REDIS_TLS_KEY_FILE;
 
     /** The value in {@code env}, or {@code null} when unset or blank. */
     public String in(java.util.Map<String, String> env) {

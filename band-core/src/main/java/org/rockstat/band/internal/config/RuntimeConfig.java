@@ -1,5 +1,10 @@
 package org.rockstat.band.internal.config;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.rockstat.band.config.Settings;
@@ -21,6 +26,7 @@ import org.rockstat.band.internal.problem.Problems;
  * @param env           {@code development} or {@code production}
  * @param listen        the HTTP address
  * @param redisDsn      the Redis DSN, or empty for the in-process bus
+ * @param redisTls      the files for {@code rediss://}: CA, client certificate and key
  * @param listenAll     subscribe {@code broadcast} without a listener
  * @param listenEnrich  subscribe {@code enrich} without an enricher
  * @param rpc           RPC limits and heartbeat timings
@@ -34,6 +40,7 @@ public record RuntimeConfig(
         String env,
         ListenAddress listen,
         String redisDsn,
+        RedisTls redisTls,
         boolean listenAll,
         boolean listenEnrich,
         Rpc rpc,
@@ -49,6 +56,104 @@ public record RuntimeConfig(
      * @param rpcCalls   one INFO line per RPC call served ({@code rpc.call_log})
      */
     public record Logs(boolean httpAccess, boolean rpcCalls) {}
+
+    /**
+     * The files of a TLS connection to Redis ({@code rediss://}), each a path or empty. Certificates
+     * are always verified (chain and host name, Lettuce's {@code FULL}); an empty CA file trusts the
+     * JVM's CAs. Each file set was found readable and in PEM at start-up.
+     *
+     * <pre>{@code
+     * RedisTls tls = config.redisTls();
+     * if (tls.hasClientCertificate()) { ... tls.certFile() ... tls.keyFile() ... }
+     * }</pre>
+     *
+     * @param caFile   CA certificates trusted ({@code redis_tls.ca_file})
+     * @param certFile client certificate chain ({@code redis_tls.cert_file})
+     * @param keyFile  the client certificate's private key, PKCS#8 unencrypted ({@code redis_tls.key_file})
+     */
+    public record RedisTls(String caFile, String certFile, String keyFile) {
+        /** No TLS files: the JVM's CAs, no client certificate. */
+        public static final RedisTls NONE = new RedisTls("", "", "");
+
+        /** True when any file is set. */
+        public boolean any() {
+            return !caFile.isEmpty() || !certFile.isEmpty() || !keyFile.isEmpty();
+        }
+
+        /** True when a client certificate (and so its key) is set. */
+        public boolean hasClientCertificate() {
+            return !certFile.isEmpty() && !keyFile.isEmpty();
+        }
+
+        static RedisTls read(ConfigReader reader, String dsn, Problems problems) {
+            String ca = file(
+                    reader,
+                    ConfigKey.REDIS_TLS_CA_FILE,
+                    "CERTIFICATE",
+                    problems,
+                    "give a readable PEM file of the CA certificate(s) that signed Redis's certificate, or leave"
+                            + " it unset to trust the JVM's CAs");
+            String cert = file(
+                    reader,
+                    ConfigKey.REDIS_TLS_CERT_FILE,
+                    "CERTIFICATE",
+                    problems,
+                    "give a readable PEM file of the client certificate Redis asks for (tls-auth-clients),"
+                            + " with its key in 'redis_tls.key_file'");
+            String key = file(
+                    reader,
+                    ConfigKey.REDIS_TLS_KEY_FILE,
+                    "PRIVATE KEY",
+                    problems,
+                    "give a readable PEM file of the client certificate's private key (PKCS#8, unencrypted),"
+                            + " with the certificate in 'redis_tls.cert_file'");
+            RedisTls tls = new RedisTls(ca, cert, key);
+            if (cert.isEmpty() != key.isEmpty()) {
+                ConfigKey missing = cert.isEmpty() ? ConfigKey.REDIS_TLS_CERT_FILE : ConfigKey.REDIS_TLS_KEY_FILE;
+                ConfigKey set = cert.isEmpty() ? ConfigKey.REDIS_TLS_KEY_FILE : ConfigKey.REDIS_TLS_CERT_FILE;
+                problems.add(
+                        "'" + set.path() + "' is set without '" + missing.path() + "'",
+                        Problems.Where.setting(missing.path()),
+                        "a client certificate and its key go together: set both, or neither");
+            }
+            if (tls.any() && !dsn.isBlank() && !dsn.strip().matches("(?i)^rediss(-sentinel)?://.*")) {
+                problems.add(
+                        "TLS files are set but redis_dsn '" + SecretMasker.maskText(dsn.strip()) + "' is not TLS",
+                        Problems.Where.setting("redis_dsn"),
+                        "use rediss://host:port (or rediss-sentinel://...) to connect with TLS, or unset redis_tls");
+            }
+            return tls;
+        }
+
+        /** The path of {@code key}, or empty; a file missing, unreadable or not PEM is a problem. */
+        private static String file(ConfigReader reader, ConfigKey key, String pemType, Problems problems, String fix) {
+            String path = reader.text(key, "").strip();
+            if (path.isEmpty()) {
+                return "";
+            }
+            Path file = Path.of(path);
+            String trouble;
+            if (!Files.exists(file)) {
+                trouble = "does not exist";
+            } else {
+                try {
+                    String text = Files.readString(file, StandardCharsets.ISO_8859_1);
+                    trouble = text.contains("-----BEGIN " + pemType + "-----") ? null : "holds no PEM " + pemType;
+                } catch (IOException | UncheckedIOException e) {
+                    trouble = "cannot be read ("
+                            + (e.getMessage() == null
+                                    ? e.getClass().getSimpleName()
+                                    : e.getClass().getSimpleName() + ": " + e.getMessage())
+                            + ")";
+                }
+            }
+            if (trouble == null) {
+                return path;
+            }
+            problems.add("File '" + path + "' " + trouble, Problems.Where.setting(key.path()), fix);
+            return "";
+        }
+    }
 
     /** Default {@code rpc.max_in_flight} per method, as the Python scheduler's job limit. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 200;
@@ -267,6 +372,7 @@ public record RuntimeConfig(
                 settings.env(),
                 listen == null ? new ListenAddress(ListenAddress.DEFAULT_HOST, ListenAddress.DEFAULT_PORT) : listen,
                 dsn,
+                RedisTls.read(reader, dsn, problems),
                 reader.flag(ConfigKey.LISTEN_ALL, false),
                 reader.flag(ConfigKey.LISTEN_ENRICH, false),
                 rpc,

@@ -164,7 +164,8 @@ public final class ServiceAssembly {
                             config.rpc().watchdogTimeout(),
                             config.rpc().publishQueue(),
                             java.time.Duration.ofSeconds(5),
-                            config.rpc().maxInbox()));
+                            config.rpc().maxInbox(),
+                            config.redisTls()));
             log.info("Transport: {}", transport.description());
             endpoint = new RpcEndpoint(config.name(), transport, config.rpc().maxMessageBytes(), metrics);
             client = endpoint.client();

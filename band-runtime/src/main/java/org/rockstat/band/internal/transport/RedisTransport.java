@@ -6,6 +6,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -16,6 +17,7 @@ import io.lettuce.core.resource.NettyCustomizer;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.io.File;
 import java.net.SocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -37,6 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.rockstat.band.call.RpcException;
+import org.rockstat.band.internal.config.RuntimeConfig.RedisTls;
 import org.rockstat.band.internal.config.SecretMasker;
 import org.rockstat.band.internal.report.RateLimitedLog;
 import org.slf4j.Logger;
@@ -46,7 +49,10 @@ import org.slf4j.LoggerFactory;
  * The transport over Redis pub/sub, on Lettuce: a <em>session</em> is one pub/sub connection for
  * the subscriptions and one connection for publishing. Band, not Lettuce, rebuilds sessions, so
  * one policy ({@link #DELAY}) spaces every attempt and every attempt's failure is seen (a
- * {@code WRONGPASS} is logged once, with its reason, masked).
+ * {@code WRONGPASS} is logged once, with its reason, masked). With a {@code redis-sentinel://} DSN
+ * every attempt asks the sentinels for the master first, so after a failover the next session is
+ * on the new master. With {@code rediss://} the certificate is verified (chain and host name)
+ * against {@code redis_tls.ca_file} or the JVM's CAs; a rejected certificate is one WARN naming it.
  *
  * <p><b>A service heartbeats only while it can hear.</b> An open socket proves nothing: a
  * half-open subscriber, or a decoder broken by an out-of-memory error, looks connected while
@@ -77,6 +83,7 @@ public final class RedisTransport implements Transport {
     private static final Duration CLOSE_FLUSH = Duration.ofSeconds(2);
 
     private final String maskedDsn;
+    private final String tlsHint;
     private final RedisURI uri;
     private final TransportOptions options;
     private final String canaryChannel;
@@ -128,7 +135,14 @@ public final class RedisTransport implements Transport {
                 .nettyCustomizer(new Customizer())
                 .build();
         this.client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
+        this.tlsHint = uri.isSsl() && options.tls().caFile().isEmpty()
+                ? "set redis_tls.ca_file to the CA that signed Redis's certificate"
+                : "is redis_tls.ca_file the CA that signed Redis's certificate, and is it issued for this host name?";
+        ClientOptions.Builder clientOptions = ClientOptions.builder();
+        if (uri.isSsl()) {
+            clientOptions.sslOptions(sslOptions(options.tls()));
+        }
+        client.setOptions(clientOptions
                 // Band rebuilds whole sessions itself: one policy, every attempt seen
                 .autoReconnect(false)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -145,6 +159,21 @@ public final class RedisTransport implements Transport {
                 .build());
         this.outbox = new Outbox(options, () -> session, this::endSession);
         this.inbox = new Inbox(options.maxInbox());
+    }
+
+    /**
+     * The TLS files for {@code rediss://}. Verification stays Lettuce's default for a {@code rediss}
+     * URI ({@code FULL}: chain and host name) unless the DSN itself says otherwise ({@code verifyPeer}).
+     */
+    private static SslOptions sslOptions(RedisTls tls) {
+        SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider();
+        if (!tls.caFile().isEmpty()) {
+            ssl.trustManager(new File(tls.caFile()));
+        }
+        if (tls.hasClientCertificate()) {
+            ssl.keyManager(new File(tls.certFile()), new File(tls.keyFile()), null);
+        }
+        return ssl.build();
     }
 
     @Override
@@ -348,6 +377,8 @@ public final class RedisTransport implements Transport {
     }
 
     private void open(RedisSession s) throws Exception {
+        // with redis-sentinel:// a sentinel's connection is initialised first; the master's address is
+        // known only once it answered, so the last channel initialised is always the data node's
         capturing = "sub";
         s.sub = client.connectPubSub(StringCodec.UTF8, uri);
         s.subChannel = captured;
@@ -452,7 +483,8 @@ public final class RedisTransport implements Transport {
 
     /** A failed attempt: listeners are told each one, the log each new reason. */
     private void failed(int attempt, Duration delay, Throwable error) {
-        String why = SecretMasker.maskText(reason(error));
+        String cause = SecretMasker.maskText(reason(error));
+        String why = isTlsTrust(error) ? "TLS: Redis's certificate is not trusted: " + cause + "; " + tlsHint : cause;
         if (!why.equals(lastLoggedFailure)) {
             lastLoggedFailure = why;
             log.warn(
@@ -608,6 +640,20 @@ public final class RedisTransport implements Transport {
         events.shutdown();
         RpcException closed = new RpcException(RpcException.UNAVAILABLE, "transport closed");
         firstSubscribed.values().forEach(f -> f.completeExceptionally(closed));
+    }
+
+    /** True when the handshake failed because the server's certificate was not accepted. */
+    private static boolean isTlsTrust(Throwable error) {
+        Throwable e = error;
+        // a cause chain is short; the bound only guards against a cycle
+        for (int depth = 0; e != null && depth < 32; depth++, e = e.getCause()) {
+            if (e instanceof java.security.cert.CertificateException
+                    || e instanceof java.security.cert.CertPathBuilderException
+                    || e instanceof java.security.cert.CertPathValidatorException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The root cause's message, for a log line. */

@@ -1,6 +1,7 @@
 package org.rockstat.band.internal.transport;
 
 import java.time.Duration;
+import org.rockstat.band.internal.config.RuntimeConfig.RedisTls;
 
 /**
  * How a transport proves it can hear and how much it holds.
@@ -15,9 +16,21 @@ import java.time.Duration;
  *                        counted)
  * @param maxInbox        messages received and not yet picked up; past it the transport stops
  *                        reading (TCP back-pressure) until half of them are taken
+ * @param tls             the CA, client certificate and key files of a {@code rediss://} DSN
  */
 public record TransportOptions(
-        Duration watchdogEvery, Duration watchdogTimeout, int publishQueue, Duration publishWait, int maxInbox) {
+        Duration watchdogEvery,
+        Duration watchdogTimeout,
+        int publishQueue,
+        Duration publishWait,
+        int maxInbox,
+        RedisTls tls) {
+
+    /** The options without TLS files (the JVM's CAs, no client certificate). */
+    public TransportOptions(
+            Duration watchdogEvery, Duration watchdogTimeout, int publishQueue, Duration publishWait, int maxInbox) {
+        this(watchdogEvery, watchdogTimeout, publishQueue, publishWait, maxInbox, RedisTls.NONE);
+    }
 
     /** The defaults: canary every second, deaf after 3 s, 10 000 queued publishes, 2 000 in the inbox. */
     public static TransportOptions defaults() {

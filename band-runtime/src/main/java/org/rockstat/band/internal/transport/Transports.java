@@ -44,6 +44,7 @@ public final class Transports {
                     "Invalid redis_dsn '" + SecretMasker.maskText(value) + "' (" + e.getMessage() + ")",
                     Where.setting("redis_dsn"),
                     "use redis://host:port/db, redis://user:password@host:port, rediss://host:port (TLS), "
+                            + "redis-sentinel://host:port,host:port#master (Sentinel), "
                             + "or leave it empty for the in-process bus");
         }
     }

@@ -5,18 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +57,10 @@ class StreamingTest {
     private static Dispatcher dispatcher;
     private static HttpServer server;
     private static int port;
+
+    private static URI base() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
 
     /** Byte {@code i} of every generated body. */
     private static byte at(long i) {
@@ -169,26 +171,26 @@ class StreamingTest {
 
     @Test
     void aStreamIsSentChunkedWithItsTypeAndHeadersAndTheConnectionGoesOn() throws IOException {
-        try (Client client = new Client(0)) {
+        try (RawHttp client = new RawHttp(base())) {
             // pipelined: the answer after the stream waits for its end
             client.write(
                     "GET /small HTTP/1.1\r\nHost: x\r\nOrigin: https://a.b\r\n\r\nGET /plain HTTP/1.1\r\nHost: x\r\n\r\n");
-            Head head = client.head();
+            RawHttp.Head head = client.head();
             assertThat(head.status()).isEqualTo(200);
             assertThat(head.header("transfer-encoding")).isEqualTo("chunked");
             assertThat(head.header("content-length")).isNull();
             assertThat(head.header("content-type")).isEqualTo("text/plain; charset=utf-8");
             assertThat(head.header("x-rows")).isEqualTo("3");
             assertThat(head.header("access-control-allow-origin")).isNotNull();
-            List<byte[]> chunks = client.chunks();
+            List<byte[]> chunks = new ChunkReader(client).all();
             assertThat(chunks)
                     .hasSize(3)
                     .allSatisfy(c ->
                             assertThat(new String(c, StandardCharsets.UTF_8)).isEqualTo("hello\n"));
-            Head next = client.head();
+            RawHttp.Head next = client.head();
             assertThat(next.status()).isEqualTo(200);
             assertThat(new String(
-                            client.in.readNBytes(Integer.parseInt(next.header("content-length"))),
+                            client.in().readNBytes(Integer.parseInt(next.header("content-length"))),
                             StandardCharsets.UTF_8))
                     .isEqualTo("plain");
         }
@@ -197,24 +199,24 @@ class StreamingTest {
 
     @Test
     void anHttp10ClientGetsTheBodyUntilTheClose() throws IOException {
-        try (Client client = new Client(0)) {
+        try (RawHttp client = new RawHttp(base())) {
             client.write("GET /small HTTP/1.0\r\n\r\n");
-            Head head = client.head();
+            RawHttp.Head head = client.head();
             assertThat(head.header("transfer-encoding")).isNull();
-            assertThat(new String(client.in.readAllBytes(), StandardCharsets.UTF_8))
+            assertThat(new String(client.in().readAllBytes(), StandardCharsets.UTF_8))
                     .isEqualTo("hello\n".repeat(3));
         }
     }
 
     @Test
     void headGetsTheHeadAloneAndThePoducerNeverRuns() throws IOException {
-        try (Client client = new Client(0)) {
+        try (RawHttp client = new RawHttp(base())) {
             client.write("HEAD /file HTTP/1.1\r\nHost: x\r\n\r\nGET /plain HTTP/1.1\r\nHost: x\r\n\r\n");
-            Head head = client.head();
+            RawHttp.Head head = client.head();
             assertThat(head.status()).isEqualTo(200);
             assertThat(head.header("content-type")).isEqualTo(ResponseStream.OCTET_STREAM);
             assertThat(client.head().status()).isEqualTo(200); // no body came between the two
-            assertThat(new String(client.in.readNBytes(5), StandardCharsets.UTF_8))
+            assertThat(new String(client.in().readNBytes(5), StandardCharsets.UTF_8))
                     .isEqualTo("plain");
         }
         assertThat(closedIn).isTrue();
@@ -226,10 +228,10 @@ class StreamingTest {
     void aSlowReaderKeepsWhatTheServiceHoldsFlat() throws Exception {
         long peakBefore = streams().peakBuffered();
         long stallsBefore = streams().stalls();
-        try (Client client = new Client(64 * 1024)) {
+        try (RawHttp client = new RawHttp(base(), 64 * 1024)) {
             client.write("GET /big HTTP/1.1\r\nHost: x\r\n\r\n");
             assertThat(client.head().header("transfer-encoding")).isEqualTo("chunked");
-            ChunkReader body = client.body();
+            ChunkReader body = new ChunkReader(client);
             body.read(1 << 20);
             // the reader stops: the producer must come to wait for it, far from the end of the body
             await().atMost(Duration.ofSeconds(20)).until(() -> streams().stalls() > stallsBefore);
@@ -250,10 +252,10 @@ class StreamingTest {
     @Test
     void aClientLeavingHalfwayStopsTheProducerWithinASecond() throws Exception {
         long haltedBefore = streams().halted();
-        Client client = new Client(64 * 1024);
+        RawHttp client = new RawHttp(base(), 64 * 1024);
         client.write("GET /endless HTTP/1.1\r\nHost: x\r\n\r\n");
         client.head();
-        client.body().read(1 << 20);
+        new ChunkReader(client).read(1 << 20);
         client.close();
         long closed = System.nanoTime();
         assertThat(ended.get().await(1, TimeUnit.SECONDS))
@@ -296,10 +298,10 @@ class StreamingTest {
 
     @Test
     void aProducerWaitingOnSomethingElseIsInterrupted() throws Exception {
-        Client client = new Client(0);
+        RawHttp client = new RawHttp(base());
         client.write("GET /sleeper HTTP/1.1\r\nHost: x\r\n\r\n");
         client.head();
-        assertThat(client.body().chunk()).hasSize(100);
+        assertThat(new ChunkReader(client).chunk()).hasSize(100);
         client.close();
         assertThat(ended.get().await(1, TimeUnit.SECONDS)).isTrue();
         assertThat(endedWith.get()).isInstanceOf(InterruptedException.class);
@@ -308,20 +310,20 @@ class StreamingTest {
     @Test
     void aProducerFailingFirstAnswers500AndOneFailingLaterCutsTheBody() throws IOException {
         long failedBefore = streams().failed();
-        try (Client client = new Client(0)) {
+        try (RawHttp client = new RawHttp(base())) {
             client.write("GET /failsFirst HTTP/1.1\r\nHost: x\r\n\r\nGET /plain HTTP/1.1\r\nHost: x\r\n\r\n");
-            Head head = client.head();
+            RawHttp.Head head = client.head();
             assertThat(head.status()).isEqualTo(500);
             assertThat(new String(
-                            client.in.readNBytes(Integer.parseInt(head.header("content-length"))),
+                            client.in().readNBytes(Integer.parseInt(head.header("content-length"))),
                             StandardCharsets.UTF_8))
                     .isEqualTo("{\"message\":\"Internal error: the stream failed before its first byte\"}");
             assertThat(client.head().status()).isEqualTo(200); // the connection goes on
         }
-        try (Client client = new Client(0)) {
+        try (RawHttp client = new RawHttp(base())) {
             client.write("GET /failsLater HTTP/1.1\r\nHost: x\r\n\r\n");
             assertThat(client.head().status()).isEqualTo(200);
-            ChunkReader body = client.body();
+            ChunkReader body = new ChunkReader(client);
             assertThatThrownBy(body::drain).isInstanceOf(EOFException.class);
             // the full chunks went out; the tail still in the producer's buffer did not
             assertThat(body.total()).isEqualTo(100_000 / StreamPump.CHUNK * StreamPump.CHUNK);
@@ -360,87 +362,23 @@ class StreamingTest {
 
     // ---------------------------------------------------------------- a client by hand
 
-    record Head(int status, Map<String, String> headers) {
-        String header(String name) {
-            return headers.get(name.toLowerCase(Locale.ROOT));
-        }
-    }
-
-    /** A socket reading answers by hand; {@code receiveBuffer} > 0 makes its kernel buffer small. */
-    static final class Client implements AutoCloseable {
-        final Socket socket = new Socket();
-        final InputStream in;
-        final OutputStream out;
-
-        Client(int receiveBuffer) throws IOException {
-            if (receiveBuffer > 0) {
-                socket.setReceiveBufferSize(receiveBuffer);
-            }
-            socket.connect(new InetSocketAddress("127.0.0.1", port));
-            socket.setSoTimeout(20_000);
-            in = new java.io.BufferedInputStream(socket.getInputStream(), 8192);
-            out = socket.getOutputStream();
-        }
-
-        void write(String text) throws IOException {
-            out.write(text.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-        }
-
-        Head head() throws IOException {
-            String status = line();
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (String line = line(); !line.isEmpty(); line = line()) {
-                int colon = line.indexOf(':');
-                headers.put(
-                        line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
-                        line.substring(colon + 1).trim());
-            }
-            return new Head(Integer.parseInt(status.split(" ")[1]), headers);
-        }
-
-        /** Every chunk of a short chunked body. */
-        List<byte[]> chunks() throws IOException {
-            ChunkReader body = body();
-            List<byte[]> chunks = new java.util.ArrayList<>();
-            for (byte[] chunk = body.chunk(); chunk != null; chunk = body.chunk()) {
-                chunks.add(chunk);
-            }
-            return chunks;
-        }
-
-        ChunkReader body() {
-            return new ChunkReader(this);
-        }
-
-        String line() throws IOException {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            int c;
-            while ((c = in.read()) != '\n') {
-                if (c == -1) {
-                    throw new EOFException("connection closed; got so far: " + buf);
-                }
-                if (c != '\r') {
-                    buf.write(c);
-                }
-            }
-            return buf.toString(StandardCharsets.ISO_8859_1);
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
-    }
-
     /** Reads a chunked body, checking each byte against the generated pattern when asked to. */
     static final class ChunkReader {
-        private final Client client;
+        private final RawHttp client;
         private long total;
         private boolean end;
 
-        ChunkReader(Client client) {
+        ChunkReader(RawHttp client) {
             this.client = client;
+        }
+
+        /** Every chunk of a short chunked body. */
+        List<byte[]> all() throws IOException {
+            List<byte[]> chunks = new ArrayList<>();
+            for (byte[] chunk = chunk(); chunk != null; chunk = chunk()) {
+                chunks.add(chunk);
+            }
+            return chunks;
         }
 
         /** The next chunk, or null at the last one. */
@@ -452,7 +390,7 @@ class StreamingTest {
                 end = true;
                 return null;
             }
-            byte[] data = client.in.readNBytes(n);
+            byte[] data = client.in().readNBytes(n);
             if (data.length < n) {
                 throw new EOFException("chunk cut short after " + (total + data.length) + " bytes");
             }

@@ -11,10 +11,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.rockstat.band.call.Response;
 import org.rockstat.band.call.RpcException;
+import org.rockstat.band.fixtures.Closer;
 
 /**
  * The RPC behaviour every transport must give: one suite, run against the in-memory bus
@@ -23,30 +24,19 @@ import org.rockstat.band.call.RpcException;
  */
 abstract class RpcSuite {
     static final Duration WAIT = Duration.ofSeconds(2);
-    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @RegisterExtension
+    final Closer open = new Closer();
 
     /** This suite's bus: a private in-memory one, or the test's Redis. */
     abstract String dsn();
 
     ServiceFixture service(String name) {
-        return track(ServiceFixture.test(name, dsn()));
+        return open.track(ServiceFixture.test(name, dsn()));
     }
 
     ServiceFixture service(String name, int maxInFlight) {
-        return track(ServiceFixture.test(name, dsn(), maxInFlight));
-    }
-
-    <T extends AutoCloseable> T track(T closeable) {
-        open.add(closeable);
-        return closeable;
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable closeable : open.reversed()) {
-            closeable.close();
-        }
-        open.clear();
+        return open.track(ServiceFixture.test(name, dsn(), maxInFlight));
     }
 
     @Test
@@ -147,7 +137,7 @@ abstract class RpcSuite {
     void callerTimeoutWhenNobodyAnswers() {
         ServiceFixture caller = service("caller");
         // a subscriber that hears and never answers: the request reaches someone, so it waits
-        org.rockstat.band.BandClient silent = track(org.rockstat.band.BandClient.connect("silent", dsn()));
+        org.rockstat.band.BandClient silent = open.track(org.rockstat.band.BandClient.connect("silent", dsn()));
         silent.subscribe("ghost", (channel, message) -> {})
                 .ready()
                 .toCompletableFuture()
@@ -161,7 +151,7 @@ abstract class RpcSuite {
 
     @Test
     void overloadedWhenAMethodsBulkheadIsFullWhileOtherMethodsAnswer() {
-        ServiceFixture callee = track(new ServiceFixture(
+        ServiceFixture callee = open.track(new ServiceFixture(
                 "callee", new TestService("callee"), dsn(), Map.of("max_in_flight", 2, "max_queued", 0), true));
         ServiceFixture caller = service("caller");
         callee.testService().gate = new CountDownLatch(1);

@@ -24,6 +24,12 @@ final class ServiceFixture implements AutoCloseable {
      * free loopback port, with {@code rpc} settings merged over the defaults.
      */
     ServiceFixture(String name, Object service, String dsn, Map<String, ?> rpc, boolean awaitReady) {
+        this(name, service, dsn, rpc, Map.of(), awaitReady);
+    }
+
+    /** The same, with more top-level settings ({@code redis_tls}, say) merged in. */
+    ServiceFixture(
+            String name, Object service, String dsn, Map<String, ?> rpc, Map<String, ?> more, boolean awaitReady) {
         this.name = name;
         this.service = service;
         Map<String, Object> settings = new LinkedHashMap<>();
@@ -31,6 +37,7 @@ final class ServiceFixture implements AutoCloseable {
         settings.put("redis_dsn", dsn);
         settings.put("listen", "127.0.0.1:0");
         settings.put("rpc", rpc);
+        settings.putAll(more);
         this.assembly = ServiceAssembly.start(Settings.of(settings), List.of(), List.of(service), List.of());
         assembly.transport().addListener(new TransportListener() {
             @Override

@@ -5,18 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.rockstat.band.call.RpcException;
+import org.rockstat.band.fixtures.Closer;
 import org.rockstat.band.fixtures.LogCapture;
 import org.rockstat.band.fixtures.RedisServerExtension;
 import org.rockstat.band.internal.transport.Transport;
@@ -32,27 +30,15 @@ class UnheardCallsTest {
     private static final Duration LONG = Duration.ofSeconds(30);
 
     abstract static class Suite {
-        private final List<AutoCloseable> open = new ArrayList<>();
+        @RegisterExtension
+        final Closer open = new Closer();
 
         abstract String dsn();
 
-        <T extends AutoCloseable> T track(T closeable) {
-            open.add(closeable);
-            return closeable;
-        }
-
-        @AfterEach
-        void closeAll() throws Exception {
-            for (AutoCloseable closeable : open.reversed()) {
-                closeable.close();
-            }
-            open.clear();
-        }
-
         /** An endpoint on its own transport, subscribed to its channel. */
         RpcEndpoint endpoint(String name) {
-            Transport transport = track(Transports.create(dsn()));
-            RpcEndpoint endpoint = track(new RpcEndpoint(name, transport, 1 << 20));
+            Transport transport = open.track(Transports.create(dsn()));
+            RpcEndpoint endpoint = open.track(new RpcEndpoint(name, transport, 1 << 20));
             endpoint.start(Set.of(name), null).orTimeout(10, TimeUnit.SECONDS).join();
             return endpoint;
         }

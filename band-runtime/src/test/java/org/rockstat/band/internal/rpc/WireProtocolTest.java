@@ -5,13 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.rockstat.band.fixtures.Closer;
 import org.rockstat.band.fixtures.FrontEvent;
 import org.rockstat.band.fixtures.RedisServerExtension;
 import org.rockstat.band.fixtures.WirePeer;
@@ -24,15 +23,11 @@ class WireProtocolTest {
 
     static final Duration WAIT = Duration.ofSeconds(3);
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    private <T extends AutoCloseable> T track(T closeable) {
-        open.add(closeable);
-        return closeable;
-    }
+    @RegisterExtension
+    final Closer open = new Closer();
 
     private ServiceFixture service(String name, Map<String, ?> rpc) {
-        return track(new ServiceFixture(name, new TestService(name), redis.dsn(), rpc, true));
+        return open.track(new ServiceFixture(name, new TestService(name), redis.dsn(), rpc, true));
     }
 
     private ServiceFixture service(String name) {
@@ -48,16 +43,9 @@ class WireProtocolTest {
                 .toMap();
     }
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable closeable : open.reversed()) {
-            closeable.close();
-        }
-    }
-
     @Test
     void heartbeatComesAfterTheDelayThenEveryPeriod() {
-        WirePeer director = track(WirePeer.director(redis.dsn()));
+        WirePeer director = open.track(WirePeer.director(redis.dsn()));
         long started = System.nanoTime();
         service("hb", Map.of("heartbeat_delay_ms", 400, "heartbeat_every_ms", 600));
         await().atMost(Duration.ofSeconds(10))
@@ -78,8 +66,9 @@ class WireProtocolTest {
 
     @Test
     void theFirstHeartbeatGoesOutAsSoonAsTheSubscriptionIsProven() {
-        WirePeer director = track(WirePeer.director(redis.dsn()));
-        ServiceFixture service = track(new ServiceFixture("hb2", new TestService("hb2"), redis.dsn(), Map.of(), false));
+        WirePeer director = open.track(WirePeer.director(redis.dsn()));
+        ServiceFixture service =
+                open.track(new ServiceFixture("hb2", new TestService("hb2"), redis.dsn(), Map.of(), false));
         java.util.concurrent.atomic.AtomicLong readyAt = new java.util.concurrent.atomic.AtomicLong();
         service.assembly.ready().thenRun(() -> readyAt.set(System.nanoTime()));
         director.awaitHeartbeats("hb2", 1, Duration.ofSeconds(10));
@@ -93,7 +82,7 @@ class WireProtocolTest {
 
     @Test
     void statusAnswersDirectorInThePythonDialect() {
-        WirePeer director = track(WirePeer.director(redis.dsn()));
+        WirePeer director = open.track(WirePeer.director(redis.dsn()));
         service("uaparser");
         ObjectNode response = director.status("uaparser", WAIT);
         assertThat(response.path("jsonrpc").asText()).isEqualTo("2.0");
@@ -114,7 +103,7 @@ class WireProtocolTest {
 
     @Test
     void frontHandlerCallsGetTypedResultsInBothDialects() {
-        WirePeer front = track(WirePeer.front(redis.dsn()));
+        WirePeer front = open.track(WirePeer.front(redis.dsn()));
         service("debug");
         for (Dialect dialect : Dialect.values()) {
             ObjectNode typed = front.call("debug", "event", event("debug", "event"), dialect, WAIT);
@@ -143,7 +132,7 @@ class WireProtocolTest {
 
     @Test
     void oneEnrichRequestIsAnsweredByEveryEnricher() {
-        WirePeer front = track(WirePeer.front(redis.dsn()));
+        WirePeer front = open.track(WirePeer.front(redis.dsn()));
         service("uaparser");
         service("mmgeo");
         Map<String, ObjectNode> answers =
@@ -156,7 +145,7 @@ class WireProtocolTest {
 
     @Test
     void broadcastFromFrontReachesEveryListenerAndIsNotAnswered() {
-        WirePeer front = track(WirePeer.front(redis.dsn()));
+        WirePeer front = open.track(WirePeer.front(redis.dsn()));
         ServiceFixture one = service("store1");
         ServiceFixture two = service("store2");
         front.broadcast(event("track", "click"));
@@ -172,7 +161,7 @@ class WireProtocolTest {
 
     @Test
     void garbageIsAnsweredOrDroppedAndTheSubscriberKeepsWorking() {
-        WirePeer front = track(WirePeer.front(redis.dsn()));
+        WirePeer front = open.track(WirePeer.front(redis.dsn()));
         service("svc", Map.of("max_message_bytes", 4096));
 
         front.publish("svc", "this is not json {");

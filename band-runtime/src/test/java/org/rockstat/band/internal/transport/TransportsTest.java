@@ -51,13 +51,19 @@ class TransportsTest {
         Transports.check("redis://", problems);
         Transports.check("", problems);
         Transports.check("memory://x", problems);
+        Transports.check("redis-sentinel://band:s3cret@s1:26379,s2:26379/0#mymaster", problems);
+        Transports.check("redis-sentinel://band:s3cret@s1:26379,s2:26379/0", problems);
         assertThat(problems.list())
-                .hasSize(2)
+                .hasSize(3)
                 .allSatisfy(p -> assertThat(p)
                         .startsWith("Invalid redis_dsn '")
                         .doesNotContain("s3cret")
                         .endsWith("for setting 'redis_dsn': use redis://host:port/db, redis://user:password@host:port,"
-                                + " rediss://host:port (TLS), or leave it empty for the in-process bus"));
+                                + " rediss://host:port (TLS), redis-sentinel://host:port,host:port#master (Sentinel),"
+                                + " or leave it empty for the in-process bus"));
+        assertThat(problems.list().get(2))
+                .startsWith("Invalid redis_dsn 'redis-sentinel://band:***@s1:26379,s2:26379/0' (URI must contain the"
+                        + " sentinelMasterId)");
     }
 
     @Test
