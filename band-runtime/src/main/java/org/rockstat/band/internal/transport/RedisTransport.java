@@ -463,6 +463,18 @@ public final class RedisTransport implements Transport {
         listeners.forEach(l -> l.attemptFailed(attempt, delay, why));
     }
 
+    /**
+     * Pauses or resumes reading the current session's subscription, as the {@link Inbox} does
+     * (tests call it from a listener's {@link MessageListener#arrive}, on the event loop, where a
+     * burst makes the inbox call it).
+     */
+    void readSubscriptions(boolean on) {
+        RedisSession s = session;
+        if (s != null) {
+            s.readSubscriptions(on);
+        }
+    }
+
     // ---------------------------------------------------------------- the watchdog
 
     /** Every period: send a canary, and end the session when none came back in time. */
