@@ -80,6 +80,13 @@ final class RedisSession {
         return nanos / 1_000_000;
     }
 
+    /** Reading the subscription is paused ({@link ReadGate}): nothing can arrive, by our choice. */
+    boolean readingPaused() {
+        Channel channel = subChannel;
+        ReadGate gate = channel == null ? null : channel.pipeline().get(ReadGate.class);
+        return gate != null && gate.paused();
+    }
+
     /** Stops or resumes reading the subscription's socket (TCP back-pressure: Redis holds the rest): {@link ReadGate}. */
     void readSubscriptions(boolean on) {
         Channel channel = subChannel;

@@ -306,13 +306,14 @@ public final class RedisTransport implements Transport {
 
     @Override
     public Stats stats() {
+        RedisSession s = session;
         return new Stats(
                 sessionsEnded.get(),
                 deafSessions.get(),
                 outbox.failed(),
                 outbox.queued(),
                 inbox.backlog(),
-                inbox.paused());
+                s != null && s.readingPaused());
     }
 
     // ---------------------------------------------------------------- sessions
@@ -483,7 +484,7 @@ public final class RedisTransport implements Transport {
         if (s == null || s.ended.get()) {
             return;
         }
-        String deaf = s.deafness(System.nanoTime(), options.watchdogTimeout().toNanos(), inbox.paused());
+        String deaf = s.deafness(System.nanoTime(), options.watchdogTimeout().toNanos(), s.readingPaused());
         if (deaf != null) {
             deafSessions.incrementAndGet();
             endSession(s, deaf);

@@ -24,7 +24,8 @@ import org.rockstat.band.fixtures.RedisServerExtension;
  * in the middle of a burst (on the event loop, while Lettuce decodes), and Redis holds the rest
  * until reading resumes. Before, the pause was {@code autoRead} off, which Lettuce turns back on
  * after every message it decodes: a 450 000-request burst was read in full whatever the inbox
- * said, and the service drowned in it.
+ * said, and the service drowned in it. While paused no canary can come back, which the watchdog
+ * must not take for deafness.
  */
 class ReadGateTest {
     @RegisterExtension
@@ -71,6 +72,12 @@ class ReadGateTest {
                     });
             assertThat(arrived.get()).as("messages read while paused").isLessThan(N / 10);
             assertThat(lastHeld.get()).as("bytes Redis holds for us").isGreaterThan(1_000_000);
+            assertThat(transport.stats().readingPaused()).isTrue();
+            // no canary can come back while we do not read: the watchdog must not take that for deafness
+            // (a new session would start reading afresh, and what Redis holds for this one would be lost)
+            await().during(Duration.ofSeconds(4))
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> transport.stats().sessionsEnded() == 0);
 
             transport.readSubscriptions(true);
             await().atMost(Duration.ofSeconds(30)).until(() -> arrived.get() >= N);
