@@ -77,7 +77,8 @@ public record RuntimeConfig(
      * @param watchdogEvery   how often the subscription's canary goes round
      * @param watchdogTimeout how long without a canary before the subscription counts as deaf
      * @param publishQueue    messages waiting to be published
-     * @param maxInbox        messages received and not yet taken before reading pauses
+     * @param maxInbox        messages received and not yet taken before reading pauses (it pauses too while half of
+     *                        {@code publishQueue} waits to be written)
      */
     public record Rpc(
             int maxInFlight,

@@ -13,8 +13,9 @@ import java.time.Duration;
  *                        to {@code publishWait}
  * @param publishWait     how long a publisher waits for room before its message is dropped (and
  *                        counted)
- * @param maxInbox        messages received and not yet picked up; past it the transport stops
- *                        reading (TCP back-pressure) until half of them are taken
+ * @param maxInbox        messages received and not yet picked up; past it, or while half of
+ *                        {@code publishQueue} is taken, the transport stops reading (TCP
+ *                        back-pressure) until both are down to half
  */
 public record TransportOptions(
         Duration watchdogEvery, Duration watchdogTimeout, int publishQueue, Duration publishWait, int maxInbox) {
