@@ -27,6 +27,7 @@ final class Inbox {
     private final AtomicInteger pauses = new AtomicInteger();
     /** One decision at a time: a pause and a resume deciding at once could leave reading off for good. */
     private final ReentrantLock gate = new ReentrantLock();
+
     private final int maxInbox;
     private final IntSupplier outboxQueued;
     private final int outboxHigh;

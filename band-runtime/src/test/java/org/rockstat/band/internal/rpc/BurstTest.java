@@ -127,7 +127,9 @@ class BurstTest {
     }
 
     private static java.util.List<String> warnings(LogCapture log) {
-        return log.at(Level.WARN).stream().map(ILoggingEvent::getFormattedMessage).toList();
+        return log.at(Level.WARN).stream()
+                .map(ILoggingEvent::getFormattedMessage)
+                .toList();
     }
 
     /** Answers counted by id: results, errors, and any id answered twice. */

@@ -86,7 +86,9 @@ class ReadGateTest {
             for (int i = 0; i < N; i++) {
                 expected.add(i);
             }
-            assertThat(new ArrayList<>(order)).as("every message once, in Redis's order").isEqualTo(expected);
+            assertThat(new ArrayList<>(order))
+                    .as("every message once, in Redis's order")
+                    .isEqualTo(expected);
         }
     }
 
