@@ -103,7 +103,10 @@ public record RuntimeConfig(
                     Duration.ofSeconds(1),
                     Duration.ofSeconds(3),
                     10_000,
-                    2_000);
+                    // a message waits in the inbox for a carrier behind every other one: 2 000 of them at
+                    // ~0.1 ms each was front's whole 200 ms wait, and most of a burst was shed; past 256
+                    // the rest waits in Redis instead
+                    256);
         }
     }
 

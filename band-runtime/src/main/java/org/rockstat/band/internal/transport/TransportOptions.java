@@ -20,8 +20,8 @@ import java.time.Duration;
 public record TransportOptions(
         Duration watchdogEvery, Duration watchdogTimeout, int publishQueue, Duration publishWait, int maxInbox) {
 
-    /** The defaults: canary every second, deaf after 3 s, 10 000 queued publishes, 2 000 in the inbox. */
+    /** The defaults: canary every second, deaf after 3 s, 10 000 queued publishes, 256 in the inbox. */
     public static TransportOptions defaults() {
-        return new TransportOptions(Duration.ofSeconds(1), Duration.ofSeconds(3), 10_000, Duration.ofSeconds(5), 2_000);
+        return new TransportOptions(Duration.ofSeconds(1), Duration.ofSeconds(3), 10_000, Duration.ofSeconds(5), 256);
     }
 }
