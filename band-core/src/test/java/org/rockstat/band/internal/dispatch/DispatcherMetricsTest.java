@@ -95,7 +95,12 @@ class DispatcherMetricsTest {
         ServiceModel model = ServiceModel.builder(Settings.of(Map.of("name", "svc")))
                 .service(new Service())
                 .build();
-        dispatcher = new Dispatcher(model, new Dispatcher.Limits(1, 1, 0), false, now::get, metrics);
+        dispatcher = new Dispatcher(
+                model,
+                Dispatcher.Options.defaults()
+                        .withLimits(new Dispatcher.Limits(1, 1, 0))
+                        .withNanoClock(now::get)
+                        .withMetrics(metrics));
         return dispatcher;
     }
 

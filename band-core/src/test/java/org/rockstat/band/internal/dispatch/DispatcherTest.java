@@ -104,7 +104,7 @@ class DispatcherTest {
                 .service(new Service())
                 .method(MethodSpec.exposed("lambda"), call -> call.params().string("x") + "!")
                 .build();
-        dispatcher = new Dispatcher(model, cap);
+        dispatcher = new Dispatcher(model, Dispatcher.Options.defaults().withMaxRunning(cap));
         return dispatcher;
     }
 
@@ -173,7 +173,7 @@ class DispatcherTest {
                 ServiceModel model = ServiceModel.builder(Settings.of(Map.of("name", "svc")))
                         .method(MethodSpec.exposed("where"), call -> Thread.currentThread() == me)
                         .build();
-                Dispatcher here = new Dispatcher(model, 10);
+                Dispatcher here = new Dispatcher(model, Dispatcher.Options.defaults().withMaxRunning(10));
                 sameThread.set(
                         Boolean.TRUE.equals(here.call("where", null, CTX, true).getNow(null)));
                 here.close();
@@ -212,7 +212,11 @@ class DispatcherTest {
         ServiceModel model = ServiceModel.builder(Settings.of(Map.of("name", "svc")))
                 .service(new Service())
                 .build();
-        dispatcher = new Dispatcher(model, new Dispatcher.Limits(running, queued, abandoned), false, clock);
+        dispatcher = new Dispatcher(
+                model,
+                Dispatcher.Options.defaults()
+                        .withLimits(new Dispatcher.Limits(running, queued, abandoned))
+                        .withNanoClock(clock));
         return dispatcher;
     }
 
@@ -305,7 +309,11 @@ class DispatcherTest {
         ServiceModel model = ServiceModel.builder(Settings.of(Map.of("name", "svc")))
                 .service(new Service())
                 .build();
-        dispatcher = new Dispatcher(model, new Dispatcher.Limits(10, 10, 10), true);
+        dispatcher = new Dispatcher(
+                model,
+                Dispatcher.Options.defaults()
+                        .withLimits(new Dispatcher.Limits(10, 10, 10))
+                        .withProduction(true));
         RpcException e = failure(dispatcher.call("boom", null, CTX));
         assertThat(e.code()).isEqualTo(RpcException.INTERNAL_ERROR);
         assertThat(e.getMessage())
@@ -358,7 +366,7 @@ class DispatcherTest {
                     return null;
                 })
                 .build();
-        dispatcher = new Dispatcher(model, 10);
+        dispatcher = new Dispatcher(model, Dispatcher.Options.defaults().withMaxRunning(10));
         Trace hop = Trace.continueFrom(Trace.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
         CallContext notification = new CallContext("front", null, "broadcast", "redis");
 
