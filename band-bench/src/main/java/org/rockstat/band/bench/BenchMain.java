@@ -588,24 +588,24 @@ public final class BenchMain {
         List<Double> wallRatios = new ArrayList<>();
         List<Double> cpuRatios = new ArrayList<>();
         try (MetricsPair pair = new MetricsPair()) {
-            // the JIT's own threads bill their CPU to whichever window runs: warm both up until it has
-            // little left to do (under 2 % of a window compiling), not recorded
+            // the JIT's own threads bill their CPU to whichever window runs: warm both up, not
+            // recorded, until it has little left to do (three pairs in a row under 2 % of a window
+            // compiling), or the limit
             long warmupStart = System.nanoTime();
-            long compiling = 0;
+            int quiet = 0;
             int warmups = 0;
-            while (warmups < 2
-                    || (compiling * 50 > 2 * windowMs
-                            && System.nanoTime() - warmupStart < TimeUnit.MILLISECONDS.toNanos(warmupLimitMs))) {
-                compiling = pair.window(false, windowMs).compileMillis()
+            while (quiet < 3 && System.nanoTime() - warmupStart < TimeUnit.MILLISECONDS.toNanos(warmupLimitMs)) {
+                long compiling = pair.window(false, windowMs).compileMillis()
                         + pair.window(true, windowMs).compileMillis();
+                quiet = compiling * 50 <= 2 * windowMs ? quiet + 1 : 0;
                 warmups++;
             }
             System.out.printf(
                     Locale.ROOT,
-                    "  warm-up: %d pair(s) of windows in %.1f s, %d ms compiling in the last pair%n",
+                    "  warm-up: %d pair(s) of windows in %.1f s%s%n",
                     warmups,
                     (System.nanoTime() - warmupStart) / 1e9,
-                    compiling);
+                    quiet < 3 ? ", stopped at the limit with the JIT still busy: the figures below are rough" : "");
             for (int round = 1; round <= rounds; round++) {
                 boolean onFirst = round % 2 == 0;
                 MetricsPair.Window first = pair.window(onFirst, windowMs);

@@ -166,6 +166,21 @@ class DispatcherMetricsTest {
         assertThat(dropped).containsExactly("overloaded", "shed");
     }
 
+    @Test
+    void anAbortedCallIsRecordedOnceAsTheCallerSawItEvenWhenItsMethodReturnsLater() throws Exception {
+        Dispatcher d = dispatcher();
+        CompletableFuture<Object> busy = d.call("block", null, RPC);
+        await().atMost(Duration.ofSeconds(5)).until(() -> d.inFlight() == 1);
+        assertThat(d.abortAll("Service is stopping")).isEqualTo(1);
+        failure(busy);
+        assertThat(recorded).containsExactly("block handler redis unavailable 0");
+        // the method, interrupted, ends after its caller was answered: nothing more is recorded
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> d.inFlight() == 0);
+        assertThat(d.call("ok", null, RPC).get(5, TimeUnit.SECONDS)).isEqualTo(Map.of("ok", true));
+        assertThat(recorded).containsExactly("block handler redis unavailable 0", "ok handler redis ok 7");
+    }
+
     private static void failure(CompletableFuture<Object> call) {
         assertThatThrownBy(() -> call.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
     }

@@ -23,7 +23,9 @@ import org.rockstat.band.call.Event;
 import org.rockstat.band.call.Response;
 import org.rockstat.band.call.RpcException;
 import org.rockstat.band.config.Settings;
+import org.rockstat.band.internal.config.RuntimeConfig;
 import org.rockstat.band.internal.json.Json;
+import org.rockstat.band.internal.metrics.BandMetrics;
 import org.rockstat.band.internal.registry.ServiceModel;
 import org.rockstat.band.internal.status.StatusMethod;
 import org.rockstat.band.internal.trace.CallScope;
@@ -111,7 +113,9 @@ class DispatcherTest {
     @AfterEach
     void close() {
         release.countDown();
-        dispatcher.close();
+        if (dispatcher != null) {
+            dispatcher.close();
+        }
     }
 
     private static ObjectNode params(String json) throws Exception {
@@ -126,6 +130,24 @@ class DispatcherTest {
             return (RpcException) e.getCause();
         }
         throw new AssertionError("expected a failure");
+    }
+
+    @Test
+    void theDefaultOptionsAreTheConfigurationsDefaults() {
+        Dispatcher.Options options = Dispatcher.Options.defaults();
+        RuntimeConfig.Rpc rpc = RuntimeConfig.Rpc.defaults();
+        assertThat(options.limits())
+                .isEqualTo(new Dispatcher.Limits(rpc.maxInFlight(), rpc.maxQueued(), rpc.maxAbandoned()));
+        assertThat(options.production()).isFalse();
+        assertThat(options.logCalls()).isFalse();
+        assertThat(options.metrics()).isSameAs(BandMetrics.NOOP);
+        assertThat(options.withMaxRunning(3).limits())
+                .isEqualTo(new Dispatcher.Limits(3, rpc.maxQueued(), rpc.maxAbandoned()));
+        // each with... changes its own setting only
+        Dispatcher.Options all = options.withProduction(true).withLogCalls(true);
+        assertThat(all.withLimits(new Dispatcher.Limits(1, 2, 3)))
+                .isEqualTo(new Dispatcher.Options(
+                        new Dispatcher.Limits(1, 2, 3), true, true, BandMetrics.NOOP, options.nanoClock()));
     }
 
     @Test
