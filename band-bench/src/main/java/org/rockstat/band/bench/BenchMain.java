@@ -583,7 +583,8 @@ public final class BenchMain {
         Figure wall = fig("metrics.dispatch.100B", "ns/op", false);
         Figure cpu = fig("metrics.dispatch.100B.cpu", "ns/op", false);
         wall.params.put(
-                "note", "raw column = Band with metrics off, band column = metrics.prometheus: true; wall time per call");
+                "note",
+                "raw column = Band with metrics off, band column = metrics.prometheus: true; wall time per call");
         cpu.params.put("note", "as metrics.dispatch.100B, process CPU time per call (the bench's own driver included)");
         List<Double> wallRatios = new ArrayList<>();
         List<Double> cpuRatios = new ArrayList<>();

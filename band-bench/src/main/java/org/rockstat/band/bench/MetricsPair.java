@@ -106,7 +106,11 @@ final class MetricsPair implements AutoCloseable {
                 ready.toCompletableFuture().get(10, TimeUnit.SECONDS);
             }
             message = DispatchBench.request(
-                    "1712345678901", Peer.BAND_SERVICE, "echo", CALLER, DispatchBench.params(DispatchBench.bytes("100B")));
+                    "1712345678901",
+                    Peer.BAND_SERVICE,
+                    "echo",
+                    CALLER,
+                    DispatchBench.params(DispatchBench.bytes("100B")));
         }
 
         private void answered() {

@@ -136,7 +136,9 @@ public final class Dispatcher implements AutoCloseable {
             Limits limits, boolean production, boolean logCalls, BandMetrics metrics, LongSupplier nanoClock) {
         /** The defaults of {@code rpc.max_in_flight}, {@code max_queued} and {@code max_abandoned}. */
         public static final Limits DEFAULT_LIMITS = new Limits(
-                RuntimeConfig.DEFAULT_MAX_IN_FLIGHT, RuntimeConfig.DEFAULT_MAX_QUEUED, RuntimeConfig.DEFAULT_MAX_ABANDONED);
+                RuntimeConfig.DEFAULT_MAX_IN_FLIGHT,
+                RuntimeConfig.DEFAULT_MAX_QUEUED,
+                RuntimeConfig.DEFAULT_MAX_ABANDONED);
 
         /** The default limits, development answers, no call log, no metrics, {@code System::nanoTime}. */
         public static Options defaults() {

@@ -195,7 +195,8 @@ class DispatcherTest {
                 ServiceModel model = ServiceModel.builder(Settings.of(Map.of("name", "svc")))
                         .method(MethodSpec.exposed("where"), call -> Thread.currentThread() == me)
                         .build();
-                Dispatcher here = new Dispatcher(model, Dispatcher.Options.defaults().withMaxRunning(10));
+                Dispatcher here =
+                        new Dispatcher(model, Dispatcher.Options.defaults().withMaxRunning(10));
                 sameThread.set(
                         Boolean.TRUE.equals(here.call("where", null, CTX, true).getNow(null)));
                 here.close();

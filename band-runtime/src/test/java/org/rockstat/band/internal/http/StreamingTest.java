@@ -272,7 +272,8 @@ class StreamingTest {
         ServiceModel model = ServiceModel.builder(Settings.of(Map.of("name", "test")))
                 .method(MethodSpec.exposed("endless"), call -> generated(Long.MAX_VALUE))
                 .build();
-        try (Dispatcher calls = new Dispatcher(model, Dispatcher.Options.defaults().withMaxRunning(10))) {
+        try (Dispatcher calls =
+                new Dispatcher(model, Dispatcher.Options.defaults().withMaxRunning(10))) {
             HttpServer strict = new HttpServer(
                     new HttpEndpoint(calls, HttpRoutes.of(model), new CorsPolicy(List.of())),
                     new HttpServer.Limits(1 << 20, 1 << 20, 10, Duration.ofSeconds(10), Duration.ofMillis(300)));
