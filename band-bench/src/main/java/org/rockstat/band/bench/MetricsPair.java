@@ -4,16 +4,12 @@ import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.rockstat.band.Band;
 import org.rockstat.band.BandClient;
 import org.rockstat.band.RunningService;
-import org.rockstat.band.config.Settings;
-import org.rockstat.band.method.MethodSpec;
 
 /**
  * Pair 3m: what metrics cost per call. Two services of pair 3's shape (10 methods, {@code echo}, a
@@ -82,23 +78,7 @@ final class MetricsPair implements AutoCloseable {
 
         Side(boolean metrics) throws Exception {
             String dsn = "memory://metrics-bench-" + BUSES.incrementAndGet();
-            Band builder = Band.create(Settings.of(Map.of(
-                            "name",
-                            Peer.BAND_SERVICE,
-                            "listen",
-                            "127.0.0.1:0",
-                            "redis_dsn",
-                            dsn,
-                            "rpc",
-                            Map.of("max_in_flight", 1000),
-                            "metrics",
-                            Map.of("prometheus", metrics))))
-                    .service(new DispatchBench.EchoOnly());
-            for (int i = 1; i < 10; i++) {
-                int n = i;
-                builder.method(MethodSpec.handler("filler_" + i), call -> n);
-            }
-            service = builder.start();
+            service = DispatchBench.start(dsn, 10, metrics);
             caller = BandClient.connect("metrics-publisher", dsn);
             observer = BandClient.connect("metrics-observer", dsn);
             replies = observer.subscribe(CALLER, (channel, reply) -> answered());
