@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.ReentrantLock;
 import org.rockstat.band.internal.config.RuntimeConfig;
 import org.rockstat.band.internal.dispatch.Dispatcher;
 import org.rockstat.band.internal.metrics.CallMeter;
@@ -240,6 +241,7 @@ final class MicrometerMetrics implements ServiceMetrics {
      */
     private final class MethodMeter implements CallMeter {
         private final Tags tags;
+        private final ReentrantLock adding = new ReentrantLock();
         private volatile Transports known = new Transports(new String[0], new ByOutcome[0]);
 
         MethodMeter(Tags tags) {
@@ -258,24 +260,29 @@ final class MicrometerMetrics implements ServiceMetrics {
             add(transport).record(outcome, nanos);
         }
 
-        private synchronized ByOutcome add(String transport) {
-            Transports seen = known;
-            for (int i = 0; i < seen.names.length; i++) {
-                if (seen.names[i].equals(transport)) {
-                    return seen.timers[i];
+        private ByOutcome add(String transport) {
+            adding.lock();
+            try {
+                Transports seen = known;
+                for (int i = 0; i < seen.names.length; i++) {
+                    if (seen.names[i].equals(transport)) {
+                        return seen.timers[i];
+                    }
                 }
+                ByOutcome timers = new ByOutcome(
+                        "band.calls",
+                        "Calls to the service's methods over HTTP and RPC, from arrival to answer",
+                        tags.and("transport", transport));
+                int n = seen.names.length;
+                String[] names = Arrays.copyOf(seen.names, n + 1);
+                ByOutcome[] all = Arrays.copyOf(seen.timers, n + 1);
+                names[n] = transport;
+                all[n] = timers;
+                known = new Transports(names, all);
+                return timers;
+            } finally {
+                adding.unlock();
             }
-            ByOutcome timers = new ByOutcome(
-                    "band.calls",
-                    "Calls to the service's methods over HTTP and RPC, from arrival to answer",
-                    tags.and("transport", transport));
-            int n = seen.names.length;
-            String[] names = Arrays.copyOf(seen.names, n + 1);
-            ByOutcome[] all = Arrays.copyOf(seen.timers, n + 1);
-            names[n] = transport;
-            all[n] = timers;
-            known = new Transports(names, all);
-            return timers;
         }
     }
 
