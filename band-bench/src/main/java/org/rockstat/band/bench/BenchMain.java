@@ -613,6 +613,11 @@ public final class BenchMain {
                 MetricsPair.Window second = pair.window(!onFirst, windowMs);
                 MetricsPair.Window on = onFirst ? first : second;
                 MetricsPair.Window off = onFirst ? second : first;
+                if (on.calls() == 0 || off.calls() == 0) {
+                    // the machine stalled this JVM for a whole window: nothing to compare
+                    System.out.printf("  round %2d skipped: a window with no call answered%n", round);
+                    continue;
+                }
                 wall.raw.add(off.wallNanosPerCall());
                 wall.band.add(on.wallNanosPerCall());
                 cpu.raw.add(off.cpuNanosPerCall());
