@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -101,7 +102,10 @@ public final class BenchMain {
         return v == null || v.isBlank() ? fallback : Integer.parseInt(v.trim());
     }
 
-    /** {@code BENCH_ONLY=rpc,http,peers,dispatch,startup} runs a subset (for profiling); all by default. */
+    /**
+     * {@code BENCH_ONLY=rpc,http,peers,dispatch,metrics,startup} runs a subset (for profiling); all by
+     * default. {@code dispatch} includes {@code metrics}.
+     */
     private static boolean selected(String pair) {
         String only = System.getenv("BENCH_ONLY");
         return only == null || only.isBlank() || List.of(only.split(",")).contains(pair);
@@ -137,6 +141,9 @@ public final class BenchMain {
         }
         if (selected("dispatch")) {
             dispatch();
+        }
+        if (selected("dispatch") || selected("metrics")) {
+            metricsOnOff();
         }
         print();
         write(out);
@@ -543,7 +550,6 @@ public final class BenchMain {
             // raw and Band alternate inside each JMH run (JMH orders band before raw), runs alternate per round
             jmh(round, "10", new String[] {"100B", "10KB", "1MB"}, "band|raw");
             jmh(round, "1000", new String[] {"100B"}, "band|raw");
-            metricsOnOff(round);
         }
     }
 
@@ -560,23 +566,101 @@ public final class BenchMain {
                 .verbosity(VerboseMode.SILENT);
     }
 
-    /** Band's dispatch with metrics off (the raw column) and on (the band column): what timing every call costs. */
-    private void metricsOnOff(int round) throws Exception {
-        ChainedOptionsBuilder options = jmhOptions("band")
-                .param("methods", "10")
-                .param("payload", "100B")
-                .param("metrics", "off", "on");
-        Figure f = fig("metrics.dispatch.100B", "ns/op", false);
-        f.params.put("note", "raw column = Band with metrics off, band column = metrics.prometheus: true");
-        f.params.put("methods", 10);
-        f.params.put("payload", "100B");
-        for (RunResult result : new Runner(options.build()).run()) {
-            boolean on = result.getParams().getParam("metrics").equals("on");
-            double score = result.getPrimaryResult().getScore();
-            (on ? f.band : f.raw).add(score);
+    /**
+     * Pair 3m: Band's dispatch with metrics off (the raw column) and on (the band column), what
+     * timing every call costs. Both services live in this JVM and take turns, window by window
+     * ({@link MetricsPair}); a per-round ratio is on / off of the two windows next to each other.
+     */
+    private void metricsOnOff() throws Exception {
+        // many short windows side by side: the machine's load changes less between two of them
+        int rounds = env("BENCH_METRICS_ROUNDS", plan.name.equals("quick") ? 10 : 10 * plan.rounds);
+        long windowMs = env("BENCH_METRICS_WINDOW_MS", plan.name.equals("quick") ? 300 : 500);
+        long warmupLimitMs = env("BENCH_METRICS_WARMUP_MS", 60_000);
+        System.out.printf(
+                "%n[3m] Metrics on / off (in-process, %d calls in flight, %d round(s) of one %d ms window each,"
+                        + " alternating, after a warm-up until the JIT is done, at most %d ms)%n",
+                MetricsPair.IN_FLIGHT, rounds, windowMs, warmupLimitMs);
+        Figure wall = fig("metrics.dispatch.100B", "ns/op", false);
+        Figure cpu = fig("metrics.dispatch.100B.cpu", "ns/op", false);
+        wall.params.put(
+                "note",
+                "raw column = Band with metrics off, band column = metrics.prometheus: true; wall time per call");
+        cpu.params.put("note", "as metrics.dispatch.100B, process CPU time per call (the bench's own driver included)");
+        List<Double> wallRatios = new ArrayList<>();
+        List<Double> cpuRatios = new ArrayList<>();
+        try (MetricsPair pair = new MetricsPair()) {
+            // the JIT's own threads bill their CPU to whichever window runs: warm both up, not
+            // recorded, until it has little left to do (three pairs in a row under 2 % of a window
+            // compiling), or the limit
+            long warmupStart = System.nanoTime();
+            int quiet = 0;
+            int warmups = 0;
+            while (quiet < 3 && System.nanoTime() - warmupStart < TimeUnit.MILLISECONDS.toNanos(warmupLimitMs)) {
+                long compiling = pair.window(false, windowMs).compileMillis()
+                        + pair.window(true, windowMs).compileMillis();
+                quiet = compiling * 50 <= 2 * windowMs ? quiet + 1 : 0;
+                warmups++;
+            }
             System.out.printf(
-                    Locale.ROOT, "  round %d %-24s %-4s %12.0f ns/op%n", round, f.name, on ? "on" : "off", score);
+                    Locale.ROOT,
+                    "  warm-up: %d pair(s) of windows in %.1f s%s%n",
+                    warmups,
+                    (System.nanoTime() - warmupStart) / 1e9,
+                    quiet < 3 ? ", stopped at the limit with the JIT still busy: the figures below are rough" : "");
+            for (int round = 1; round <= rounds; round++) {
+                boolean onFirst = round % 2 == 0;
+                MetricsPair.Window first = pair.window(onFirst, windowMs);
+                MetricsPair.Window second = pair.window(!onFirst, windowMs);
+                MetricsPair.Window on = onFirst ? first : second;
+                MetricsPair.Window off = onFirst ? second : first;
+                if (on.calls() == 0 || off.calls() == 0) {
+                    // the machine stalled this JVM for a whole window: nothing to compare
+                    System.out.printf("  round %2d skipped: a window with no call answered%n", round);
+                    continue;
+                }
+                wall.raw.add(off.wallNanosPerCall());
+                wall.band.add(on.wallNanosPerCall());
+                cpu.raw.add(off.cpuNanosPerCall());
+                cpu.band.add(on.cpuNanosPerCall());
+                wallRatios.add(on.wallNanosPerCall() / off.wallNanosPerCall());
+                cpuRatios.add(on.cpuNanosPerCall() / off.cpuNanosPerCall());
+                System.out.printf(
+                        Locale.ROOT,
+                        "  round %2d metrics off %7.0f ns/call (CPU %6.0f), on %7.0f ns/call (CPU %6.0f):"
+                                + " on/off %.3f (CPU %.3f), JIT %d ms%n",
+                        round,
+                        off.wallNanosPerCall(),
+                        off.cpuNanosPerCall(),
+                        on.wallNanosPerCall(),
+                        on.cpuNanosPerCall(),
+                        wallRatios.getLast(),
+                        cpuRatios.getLast(),
+                        off.compileMillis() + on.compileMillis());
+            }
         }
+        for (Figure f : List.of(wall, cpu)) {
+            f.params.put("methods", 10);
+            f.params.put("payload", "100B");
+            f.params.put("in_flight", MetricsPair.IN_FLIGHT);
+            f.params.put("window_ms", windowMs);
+        }
+        wall.params.put("round_ratios", wallRatios.stream().map(Figure::round).toList());
+        wall.params.put("median_round_ratio", Figure.round(Figure.median(wallRatios)));
+        cpu.params.put("round_ratios", cpuRatios.stream().map(Figure::round).toList());
+        cpu.params.put("median_round_ratio", Figure.round(Figure.median(cpuRatios)));
+        // the machine's other work only ever adds time: the fastest window of each side is the
+        // closest to what the call itself costs
+        double minWall = Collections.min(wall.band) / Collections.min(wall.raw);
+        double minCpu = Collections.min(cpu.band) / Collections.min(cpu.raw);
+        wall.params.put("fastest_window_ratio", Figure.round(minWall));
+        cpu.params.put("fastest_window_ratio", Figure.round(minCpu));
+        System.out.printf(
+                Locale.ROOT,
+                "  on/off: median of the rounds %.3f wall, %.3f CPU; fastest window of each %.3f wall, %.3f CPU%n",
+                Figure.median(wallRatios),
+                Figure.median(cpuRatios),
+                minWall,
+                minCpu);
     }
 
     private void jmh(int round, String methods, String[] payloads, String benchmarks) throws Exception {
@@ -614,6 +698,7 @@ public final class BenchMain {
             "dispatch.10KB",
             "dispatch.1MB",
             "metrics.dispatch.100B",
+            "metrics.dispatch.100B.cpu",
             "startup.ready_ms",
             "idle.heap_mb",
             "idle.rss_mb");

@@ -66,6 +66,22 @@ public class DispatchBench {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         String dsn = "memory://dispatch-bench-" + BUSES.incrementAndGet();
+        service = start(dsn, methods, metrics.equals("on"));
+        caller = BandClient.connect("dispatch-publisher", dsn);
+        observer = BandClient.connect("dispatch-observer", dsn);
+        replies = observer.subscribe(CALLER, (channel, message) -> reply.get().complete(message));
+        rawService = observer.subscribe(RAW, (channel, message) -> rawEcho(message));
+        for (var ready : java.util.List.of(
+                service.ready(), caller.ready(), observer.ready(), replies.ready(), rawService.ready())) {
+            ready.toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        ObjectNode params = params(bytes(payload));
+        bandMessage = request("1712345678901", Peer.BAND_SERVICE, "echo", CALLER, params);
+        rawMessage = request("1712345678901", RAW, "echo", CALLER, params);
+    }
+
+    /** The Band service of this pair on the bus {@code dsn}: {@code echo} and fillers up to {@code methods}. */
+    static RunningService start(String dsn, int methods, boolean metrics) {
         Band builder = Band.create(Settings.of(Map.of(
                         "name",
                         Peer.BAND_SERVICE,
@@ -78,24 +94,13 @@ public class DispatchBench {
                         // or the pair would time Band's refusal instead of its dispatch
                         Map.of("max_in_flight", 1000, "max_message_bytes", 4 * 1024 * 1024),
                         "metrics",
-                        Map.of("prometheus", metrics.equals("on")))))
+                        Map.of("prometheus", metrics))))
                 .service(new EchoOnly());
         for (int i = 1; i < methods; i++) {
             int n = i;
             builder.method(MethodSpec.handler("filler_" + i), call -> n);
         }
-        service = builder.start();
-        caller = BandClient.connect("dispatch-publisher", dsn);
-        observer = BandClient.connect("dispatch-observer", dsn);
-        replies = observer.subscribe(CALLER, (channel, message) -> reply.get().complete(message));
-        rawService = observer.subscribe(RAW, (channel, message) -> rawEcho(message));
-        for (var ready : java.util.List.of(
-                service.ready(), caller.ready(), observer.ready(), replies.ready(), rawService.ready())) {
-            ready.toCompletableFuture().get(10, TimeUnit.SECONDS);
-        }
-        ObjectNode params = params(bytes(payload));
-        bandMessage = request("1712345678901", Peer.BAND_SERVICE, "echo", CALLER, params);
-        rawMessage = request("1712345678901", RAW, "echo", CALLER, params);
+        return builder.start();
     }
 
     @TearDown(Level.Trial)

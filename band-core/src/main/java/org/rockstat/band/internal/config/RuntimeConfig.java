@@ -182,7 +182,8 @@ public record RuntimeConfig(
      * @param watchdogEvery   how often the subscription's canary goes round
      * @param watchdogTimeout how long without a canary before the subscription counts as deaf
      * @param publishQueue    messages waiting to be published
-     * @param maxInbox        messages received and not yet taken before reading pauses
+     * @param maxInbox        messages received and not yet taken before reading pauses (it pauses too while half of
+     *                        {@code publishQueue} waits to be written)
      */
     public record Rpc(
             int maxInFlight,
@@ -207,7 +208,10 @@ public record RuntimeConfig(
                     Duration.ofSeconds(1),
                     Duration.ofSeconds(3),
                     10_000,
-                    2_000);
+                    // a message waits in the inbox for a carrier behind every other one: 2 000 of them at
+                    // ~0.1 ms each was front's whole 200 ms wait, and most of a burst was shed; past 256
+                    // the rest waits in Redis instead
+                    256);
         }
     }
 

@@ -23,6 +23,7 @@ import org.rockstat.band.call.CallContext;
 import org.rockstat.band.call.Params;
 import org.rockstat.band.call.RpcException;
 import org.rockstat.band.internal.concurrent.Futures;
+import org.rockstat.band.internal.config.RuntimeConfig;
 import org.rockstat.band.internal.json.Json;
 import org.rockstat.band.internal.metrics.BandMetrics;
 import org.rockstat.band.internal.metrics.CallMeter;
@@ -113,42 +114,81 @@ public final class Dispatcher implements AutoCloseable {
     private final boolean everyReplicaListeners;
     private volatile boolean draining;
 
-    /** A dispatcher over a frozen model. */
-    public Dispatcher(ServiceModel model, Limits limits, boolean production) {
-        this(model, limits, production, false, System::nanoTime, BandMetrics.NOOP);
-    }
-
     /**
-     * A dispatcher over a frozen model whose calls and drops are told to {@code metrics};
-     * {@code logCalls}: one INFO line per call not over HTTP.
+     * How a dispatcher runs its calls; {@link #defaults()} and the {@code with...} methods change one
+     * setting each.
+     *
+     * <pre>{@code
+     * Dispatcher.Options options = Dispatcher.Options.defaults()
+     *         .withLimits(new Dispatcher.Limits(200, 10_000, 1_000))
+     *         .withProduction(true)
+     *         .withMetrics(metrics);
+     * Dispatcher dispatcher = new Dispatcher(model, options);
+     * }</pre>
+     *
+     * @param limits     each method's capacity
+     * @param production true: an unexpected failure answers only {@code "Internal error (id ...)"}
+     * @param logCalls   one INFO line per call not over HTTP ({@code rpc.call_log})
+     * @param metrics    where calls and drops are told ({@link BandMetrics#NOOP}: nowhere, and not measured)
+     * @param nanoClock  the clock a call's wait is measured by ({@code System::nanoTime}; tests move it by hand)
      */
-    public Dispatcher(ServiceModel model, Limits limits, boolean production, boolean logCalls, BandMetrics metrics) {
-        this(model, limits, production, logCalls, System::nanoTime, metrics);
+    public record Options(
+            Limits limits, boolean production, boolean logCalls, BandMetrics metrics, LongSupplier nanoClock) {
+        /** The defaults of {@code rpc.max_in_flight}, {@code max_queued} and {@code max_abandoned}. */
+        public static final Limits DEFAULT_LIMITS = new Limits(
+                RuntimeConfig.DEFAULT_MAX_IN_FLIGHT,
+                RuntimeConfig.DEFAULT_MAX_QUEUED,
+                RuntimeConfig.DEFAULT_MAX_ABANDONED);
+
+        /** The default limits, development answers, no call log, no metrics, {@code System::nanoTime}. */
+        public static Options defaults() {
+            return new Options(DEFAULT_LIMITS, false, false, BandMetrics.NOOP, System::nanoTime);
+        }
+
+        /** These options with {@code limits}. */
+        public Options withLimits(Limits limits) {
+            return new Options(limits, production, logCalls, metrics, nanoClock);
+        }
+
+        /**
+         * These options with {@code maxRunning} calls running per method and the default queue and
+         * abandoned counts.
+         */
+        public Options withMaxRunning(int maxRunning) {
+            return withLimits(new Limits(maxRunning, DEFAULT_LIMITS.maxQueued(), DEFAULT_LIMITS.maxAbandoned()));
+        }
+
+        /** These options with production answers on or off. */
+        public Options withProduction(boolean production) {
+            return new Options(limits, production, logCalls, metrics, nanoClock);
+        }
+
+        /** These options with the call log on or off. */
+        public Options withLogCalls(boolean logCalls) {
+            return new Options(limits, production, logCalls, metrics, nanoClock);
+        }
+
+        /** These options telling calls and drops to {@code metrics}. */
+        public Options withMetrics(BandMetrics metrics) {
+            return new Options(limits, production, logCalls, metrics, nanoClock);
+        }
+
+        /** These options measuring waits by {@code nanoClock}. */
+        public Options withNanoClock(LongSupplier nanoClock) {
+            return new Options(limits, production, logCalls, metrics, nanoClock);
+        }
     }
 
-    /** With the clock a call's wait is measured by (tests move it by hand). */
-    Dispatcher(ServiceModel model, Limits limits, boolean production, LongSupplier nanoClock) {
-        this(model, limits, production, false, nanoClock, BandMetrics.NOOP);
-    }
-
-    /** With the clock and the metrics (tests). */
-    Dispatcher(ServiceModel model, Limits limits, boolean production, LongSupplier nanoClock, BandMetrics metrics) {
-        this(model, limits, production, false, nanoClock, metrics);
-    }
-
-    private Dispatcher(
-            ServiceModel model,
-            Limits limits,
-            boolean production,
-            boolean logCalls,
-            LongSupplier nanoClock,
-            BandMetrics metrics) {
-        this.nanoClock = nanoClock;
-        this.logCalls = logCalls;
+    /** A dispatcher over a frozen model. */
+    public Dispatcher(ServiceModel model, Options options) {
+        Limits limits = options.limits();
+        BandMetrics metrics = options.metrics();
+        this.nanoClock = options.nanoClock();
+        this.logCalls = options.logCalls();
         this.model = model;
         this.everyReplicaListeners =
                 model.listeners().stream().anyMatch(l -> l.spec().everyReplica());
-        this.production = production;
+        this.production = options.production();
         this.drops = new Drops(log, Duration.ofSeconds(10), metrics);
         this.measuring = metrics.enabled();
         this.unknownMeter = metrics.calls(UNKNOWN_METHOD, null);
@@ -175,11 +215,6 @@ public final class Dispatcher implements AutoCloseable {
     /** A method's {@code method} tag: its wire name, or for a listener (all are {@code broadcast}) its source. */
     private static String meterName(MethodDef def) {
         return def.spec().role() == Role.LISTENER ? def.source() : def.name();
-    }
-
-    /** A dispatcher with {@code maxRunning} per method, the default queue and no production masking (tests). */
-    public Dispatcher(ServiceModel model, int maxRunning) {
-        this(model, new Limits(maxRunning, 10_000, 1_000), false);
     }
 
     /** Calls counted as running now, over every method. */
@@ -408,16 +443,28 @@ public final class Dispatcher implements AutoCloseable {
                 }
             }
         }
-        // every end of a call passes here (result, error, refusal, shedding, timeout, abort), and is
-        // recorded before the caller sees the answer: a scrape after the answer counts the call
-        return measuring ? task.result.whenComplete((value, error) -> record(task, error)) : task.result;
+        return task.result;
     }
 
-    private void record(Task task, Throwable error) {
-        task.bulkhead.meter.record(
-                transport(task.call.context()),
-                task.shed ? Outcome.SHED : Outcome.of(error),
-                nanoClock.getAsLong() - task.receivedNanos);
+    /**
+     * Answers {@code task} with {@code value}, or {@code error} when not null, unless it was answered
+     * already. Every end of a call passes here (result, error, refusal, shedding, timeout, abort), and
+     * with metrics on it is recorded once, by whoever answers, before the caller can see the answer: a
+     * scrape after the answer counts the call. No future more per call for that.
+     *
+     * @return true when this answered the task
+     */
+    private boolean answer(Task task, Object value, Throwable error) {
+        if (measuring) {
+            if (!task.settle()) {
+                return false;
+            }
+            task.bulkhead.meter.record(
+                    transport(task.call.context()),
+                    task.shed ? Outcome.SHED : Outcome.of(error),
+                    nanoClock.getAsLong() - task.receivedNanos);
+        }
+        return error == null ? task.result.complete(value) : task.result.completeExceptionally(error);
     }
 
     private void refuse(Task task) {
@@ -433,7 +480,7 @@ public final class Dispatcher implements AutoCloseable {
         } else {
             drops.drop("overloaded", "Refused {} from {}: {}", task.def.source(), WireText.of(caller(task)), why);
         }
-        task.result.completeExceptionally(new RpcException(RpcException.OVERLOADED, why));
+        answer(task, null, new RpcException(RpcException.OVERLOADED, why));
     }
 
     /** Runs a task counted as running, inside its call's scope. */
@@ -459,9 +506,12 @@ public final class Dispatcher implements AutoCloseable {
                     TimeUnit.NANOSECONDS.toMillis(task.waitNanos));
             end(task);
             task.shed = true;
-            task.result.completeExceptionally(new RpcException(
-                    RpcException.OVERLOADED,
-                    SHED + task.def.name() + " waited " + waited + " ms, longer than front waits"));
+            answer(
+                    task,
+                    null,
+                    new RpcException(
+                            RpcException.OVERLOADED,
+                            SHED + task.def.name() + " waited " + waited + " ms, longer than front waits"));
             return;
         }
         task.thread = Thread.currentThread();
@@ -469,9 +519,12 @@ public final class Dispatcher implements AutoCloseable {
         if (timeout > 0) {
             var expiry = timer.schedule(
                     () -> {
-                        if (task.result.completeExceptionally(new RpcException(
-                                RpcException.TIMEOUT,
-                                "Method '" + task.def.name() + "' timed out after " + timeout + " ms"))) {
+                        if (answer(
+                                task,
+                                null,
+                                new RpcException(
+                                        RpcException.TIMEOUT,
+                                        "Method '" + task.def.name() + "' timed out after " + timeout + " ms"))) {
                             interrupt(task);
                         }
                     },
@@ -583,7 +636,10 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private void complete(Task task, Object value, Throwable error) {
-        complete(task.result, task.def, task.call, value, error);
+        if (task.result.isDone()) {
+            return;
+        }
+        answer(task, value, error == null ? null : toRpc(task.def, task.call, Futures.unwrap(error)));
     }
 
     private void complete(CompletableFuture<Object> result, MethodDef def, Call call, Object value, Throwable error) {
@@ -674,10 +730,10 @@ public final class Dispatcher implements AutoCloseable {
         RpcException error = new RpcException(RpcException.UNAVAILABLE, why);
         for (Bulkhead b : allBulkheads()) {
             for (Task task : b.takeQueued()) {
-                n += task.result.completeExceptionally(error) ? 1 : 0;
+                n += answer(task, null, error) ? 1 : 0;
             }
             for (Task task : b.active()) {
-                if (task.result.completeExceptionally(error)) {
+                if (answer(task, null, error)) {
                     n++;
                     interrupt(task);
                 }

@@ -95,7 +95,12 @@ class DispatcherMetricsTest {
         ServiceModel model = ServiceModel.builder(Settings.of(Map.of("name", "svc")))
                 .service(new Service())
                 .build();
-        dispatcher = new Dispatcher(model, new Dispatcher.Limits(1, 1, 0), false, now::get, metrics);
+        dispatcher = new Dispatcher(
+                model,
+                Dispatcher.Options.defaults()
+                        .withLimits(new Dispatcher.Limits(1, 1, 0))
+                        .withNanoClock(now::get)
+                        .withMetrics(metrics));
         return dispatcher;
     }
 
@@ -159,6 +164,21 @@ class DispatcherMetricsTest {
                         "block handler redis shed 201000000",
                         "ok handler http unavailable 0");
         assertThat(dropped).containsExactly("overloaded", "shed");
+    }
+
+    @Test
+    void anAbortedCallIsRecordedOnceAsTheCallerSawItEvenWhenItsMethodReturnsLater() throws Exception {
+        Dispatcher d = dispatcher();
+        CompletableFuture<Object> busy = d.call("block", null, RPC);
+        await().atMost(Duration.ofSeconds(5)).until(() -> d.inFlight() == 1);
+        assertThat(d.abortAll("Service is stopping")).isEqualTo(1);
+        failure(busy);
+        assertThat(recorded).containsExactly("block handler redis unavailable 0");
+        // the method, interrupted, ends after its caller was answered: nothing more is recorded
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> d.inFlight() == 0);
+        assertThat(d.call("ok", null, RPC).get(5, TimeUnit.SECONDS)).isEqualTo(Map.of("ok", true));
+        assertThat(recorded).containsExactly("block handler redis unavailable 0", "ok handler redis ok 7");
     }
 
     private static void failure(CompletableFuture<Object> call) {

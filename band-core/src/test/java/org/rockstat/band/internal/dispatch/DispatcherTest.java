@@ -23,7 +23,9 @@ import org.rockstat.band.call.Event;
 import org.rockstat.band.call.Response;
 import org.rockstat.band.call.RpcException;
 import org.rockstat.band.config.Settings;
+import org.rockstat.band.internal.config.RuntimeConfig;
 import org.rockstat.band.internal.json.Json;
+import org.rockstat.band.internal.metrics.BandMetrics;
 import org.rockstat.band.internal.registry.ServiceModel;
 import org.rockstat.band.internal.status.StatusMethod;
 import org.rockstat.band.internal.trace.CallScope;
@@ -104,14 +106,16 @@ class DispatcherTest {
                 .service(new Service())
                 .method(MethodSpec.exposed("lambda"), call -> call.params().string("x") + "!")
                 .build();
-        dispatcher = new Dispatcher(model, cap);
+        dispatcher = new Dispatcher(model, Dispatcher.Options.defaults().withMaxRunning(cap));
         return dispatcher;
     }
 
     @AfterEach
     void close() {
         release.countDown();
-        dispatcher.close();
+        if (dispatcher != null) {
+            dispatcher.close();
+        }
     }
 
     private static ObjectNode params(String json) throws Exception {
@@ -126,6 +130,24 @@ class DispatcherTest {
             return (RpcException) e.getCause();
         }
         throw new AssertionError("expected a failure");
+    }
+
+    @Test
+    void theDefaultOptionsAreTheConfigurationsDefaults() {
+        Dispatcher.Options options = Dispatcher.Options.defaults();
+        RuntimeConfig.Rpc rpc = RuntimeConfig.Rpc.defaults();
+        assertThat(options.limits())
+                .isEqualTo(new Dispatcher.Limits(rpc.maxInFlight(), rpc.maxQueued(), rpc.maxAbandoned()));
+        assertThat(options.production()).isFalse();
+        assertThat(options.logCalls()).isFalse();
+        assertThat(options.metrics()).isSameAs(BandMetrics.NOOP);
+        assertThat(options.withMaxRunning(3).limits())
+                .isEqualTo(new Dispatcher.Limits(3, rpc.maxQueued(), rpc.maxAbandoned()));
+        // each with... changes its own setting only
+        Dispatcher.Options all = options.withProduction(true).withLogCalls(true);
+        assertThat(all.withLimits(new Dispatcher.Limits(1, 2, 3)))
+                .isEqualTo(new Dispatcher.Options(
+                        new Dispatcher.Limits(1, 2, 3), true, true, BandMetrics.NOOP, options.nanoClock()));
     }
 
     @Test
@@ -173,7 +195,8 @@ class DispatcherTest {
                 ServiceModel model = ServiceModel.builder(Settings.of(Map.of("name", "svc")))
                         .method(MethodSpec.exposed("where"), call -> Thread.currentThread() == me)
                         .build();
-                Dispatcher here = new Dispatcher(model, 10);
+                Dispatcher here =
+                        new Dispatcher(model, Dispatcher.Options.defaults().withMaxRunning(10));
                 sameThread.set(
                         Boolean.TRUE.equals(here.call("where", null, CTX, true).getNow(null)));
                 here.close();
@@ -212,7 +235,11 @@ class DispatcherTest {
         ServiceModel model = ServiceModel.builder(Settings.of(Map.of("name", "svc")))
                 .service(new Service())
                 .build();
-        dispatcher = new Dispatcher(model, new Dispatcher.Limits(running, queued, abandoned), false, clock);
+        dispatcher = new Dispatcher(
+                model,
+                Dispatcher.Options.defaults()
+                        .withLimits(new Dispatcher.Limits(running, queued, abandoned))
+                        .withNanoClock(clock));
         return dispatcher;
     }
 
@@ -305,7 +332,11 @@ class DispatcherTest {
         ServiceModel model = ServiceModel.builder(Settings.of(Map.of("name", "svc")))
                 .service(new Service())
                 .build();
-        dispatcher = new Dispatcher(model, new Dispatcher.Limits(10, 10, 10), true);
+        dispatcher = new Dispatcher(
+                model,
+                Dispatcher.Options.defaults()
+                        .withLimits(new Dispatcher.Limits(10, 10, 10))
+                        .withProduction(true));
         RpcException e = failure(dispatcher.call("boom", null, CTX));
         assertThat(e.code()).isEqualTo(RpcException.INTERNAL_ERROR);
         assertThat(e.getMessage())
@@ -358,7 +389,7 @@ class DispatcherTest {
                     return null;
                 })
                 .build();
-        dispatcher = new Dispatcher(model, 10);
+        dispatcher = new Dispatcher(model, Dispatcher.Options.defaults().withMaxRunning(10));
         Trace hop = Trace.continueFrom(Trace.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
         CallContext notification = new CallContext("front", null, "broadcast", "redis");
 

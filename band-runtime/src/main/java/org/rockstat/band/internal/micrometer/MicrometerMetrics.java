@@ -25,6 +25,7 @@ import io.micrometer.statsd.StatsdFlavor;
 import io.micrometer.statsd.StatsdMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +33,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.ReentrantLock;
 import org.rockstat.band.internal.config.RuntimeConfig;
 import org.rockstat.band.internal.dispatch.Dispatcher;
 import org.rockstat.band.internal.metrics.CallMeter;
@@ -232,10 +234,15 @@ final class MicrometerMetrics implements ServiceMetrics {
         }
     }
 
-    /** One method's call timers, by transport and outcome. */
+    /**
+     * One method's call timers, by transport and outcome. A service has one to three transports
+     * ({@code http}, {@code redis} or {@code memory}), so they are found by a scan of a tiny array,
+     * the same constant string almost always, rather than by hashing on every call.
+     */
     private final class MethodMeter implements CallMeter {
         private final Tags tags;
-        private final ConcurrentMap<String, ByOutcome> byTransport = new ConcurrentHashMap<>();
+        private final ReentrantLock adding = new ReentrantLock();
+        private volatile Transports known = new Transports(new String[0], new ByOutcome[0]);
 
         MethodMeter(Tags tags) {
             this.tags = tags;
@@ -243,18 +250,45 @@ final class MicrometerMetrics implements ServiceMetrics {
 
         @Override
         public void record(String transport, Outcome outcome, long nanos) {
-            ByOutcome timers = byTransport.get(transport);
-            if (timers == null) {
-                timers = byTransport.computeIfAbsent(
-                        transport,
-                        t -> new ByOutcome(
-                                "band.calls",
-                                "Calls to the service's methods over HTTP and RPC, from arrival to answer",
-                                tags.and("transport", t)));
+            Transports seen = known;
+            for (int i = 0; i < seen.names.length; i++) {
+                if (seen.names[i].equals(transport)) {
+                    seen.timers[i].record(outcome, nanos);
+                    return;
+                }
             }
-            timers.record(outcome, nanos);
+            add(transport).record(outcome, nanos);
+        }
+
+        private ByOutcome add(String transport) {
+            adding.lock();
+            try {
+                Transports seen = known;
+                for (int i = 0; i < seen.names.length; i++) {
+                    if (seen.names[i].equals(transport)) {
+                        return seen.timers[i];
+                    }
+                }
+                ByOutcome timers = new ByOutcome(
+                        "band.calls",
+                        "Calls to the service's methods over HTTP and RPC, from arrival to answer",
+                        tags.and("transport", transport));
+                int n = seen.names.length;
+                String[] names = Arrays.copyOf(seen.names, n + 1);
+                ByOutcome[] all = Arrays.copyOf(seen.timers, n + 1);
+                names[n] = transport;
+                all[n] = timers;
+                known = new Transports(names, all);
+                return timers;
+            } finally {
+                adding.unlock();
+            }
         }
     }
+
+    /** The transports a method was called over so far and their timers, never changed once published. */
+    @SuppressWarnings("ArrayRecordComponent") // private, and never changed once made
+    private record Transports(String[] names, ByOutcome[] timers) {}
 
     @Override
     public void dropped(String reason) {

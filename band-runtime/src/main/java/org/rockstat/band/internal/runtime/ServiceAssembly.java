@@ -175,13 +175,14 @@ public final class ServiceAssembly {
                     .ifPresent(alias -> endpoint.answerAs(org.rockstat.band.method.MethodSpec.ENRICH, alias));
             dispatcher = new Dispatcher(
                     model,
-                    new Dispatcher.Limits(
-                            config.rpc().maxInFlight(),
-                            config.rpc().maxQueued(),
-                            config.rpc().maxAbandoned()),
-                    config.isProduction(),
-                    config.logs().rpcCalls(),
-                    metrics);
+                    Dispatcher.Options.defaults()
+                            .withLimits(new Dispatcher.Limits(
+                                    config.rpc().maxInFlight(),
+                                    config.rpc().maxQueued(),
+                                    config.rpc().maxAbandoned()))
+                            .withProduction(config.isProduction())
+                            .withLogCalls(config.logs().rpcCalls())
+                            .withMetrics(metrics));
             metrics.watch(dispatcher, transport);
             Set<String> channels = Channels.of(model, config);
             replicas = new ReplicaSet(config.name(), transport, REPLICA_BEAT, REPLICA_TIMEOUT);

@@ -20,12 +20,17 @@ import org.rockstat.band.call.RpcException;
  * {@link #MAX_UNACKNOWLEDGED} on the wire unanswered. A publisher waits up to
  * {@link TransportOptions#publishWait()} for room; a message that cannot be written is failed and
  * counted, never lost without a trace.
+ *
+ * <p>The writer is a platform thread: under a burst thousands of virtual threads wait to publish,
+ * and the one thread that makes room for them must not queue with them for a carrier.
  */
 final class Outbox {
     static final int MAX_UNACKNOWLEDGED = 4096;
     private static final int BATCH = 512;
 
-    private record Outgoing(String channel, String message, CompletableFuture<Long> done, RedisSession only) {}
+    /** {@code roomTaken}: it holds a place of {@link TransportOptions#publishQueue()} (system messages do not). */
+    private record Outgoing(
+            String channel, String message, CompletableFuture<Long> done, RedisSession only, boolean roomTaken) {}
 
     private final LinkedBlockingDeque<Outgoing> queue = new LinkedBlockingDeque<>();
     private final Semaphore room;
@@ -38,22 +43,29 @@ final class Outbox {
     private final TransportOptions options;
     private final Supplier<RedisSession> current;
     private final BiConsumer<RedisSession, String> endSession;
+    private final Runnable taken;
     private volatile boolean closed;
     private volatile Thread writer;
 
     /**
      * @param current    the session publishes go to (null while there is none)
      * @param endSession ends a session whose publish connection failed, with the reason
+     * @param taken      told after each batch the writer took (reading may resume: {@link Inbox#outboxTaken})
      */
-    Outbox(TransportOptions options, Supplier<RedisSession> current, BiConsumer<RedisSession, String> endSession) {
+    Outbox(
+            TransportOptions options,
+            Supplier<RedisSession> current,
+            BiConsumer<RedisSession, String> endSession,
+            Runnable taken) {
         this.options = options;
+        this.taken = taken;
         this.room = new Semaphore(options.publishQueue());
         this.current = current;
         this.endSession = endSession;
     }
 
     void start() {
-        writer = Thread.ofVirtual().name("band-redis-writer").start(this::write);
+        writer = Thread.ofPlatform().daemon().name("band-redis-writer").start(this::write);
     }
 
     /** True once {@link #start()} ran: only then can anything be waiting. */
@@ -69,7 +81,7 @@ final class Outbox {
         }
         if (urgent) {
             outstanding.incrementAndGet();
-            queue.offerFirst(new Outgoing(channel, message, done, null));
+            queue.offerFirst(new Outgoing(channel, message, done, null, false));
             return done;
         }
         try {
@@ -84,7 +96,7 @@ final class Outbox {
             return CompletableFuture.failedFuture(new RpcException(RpcException.UNAVAILABLE, "interrupted"));
         }
         outstanding.incrementAndGet();
-        queue.offerLast(new Outgoing(channel, message, done, null));
+        queue.offerLast(new Outgoing(channel, message, done, null, true));
         return done;
     }
 
@@ -107,7 +119,7 @@ final class Outbox {
     /** A canary for session {@code s} only, ahead of everything; completes with PUBLISH's receiver count. */
     CompletionStage<Long> offerCanary(RedisSession s, String channel, String message) {
         CompletableFuture<Long> done = new CompletableFuture<>();
-        queue.offerFirst(new Outgoing(channel, message, done, s));
+        queue.offerFirst(new Outgoing(channel, message, done, s, false));
         return done;
     }
 
@@ -118,6 +130,11 @@ final class Outbox {
 
     int queued() {
         return queue.size();
+    }
+
+    /** Places of {@link TransportOptions#publishQueue()} taken: publishes waiting, system messages aside (a volatile read). */
+    int occupied() {
+        return options.publishQueue() - room.availablePermits();
     }
 
     private void write() {
@@ -132,12 +149,13 @@ final class Outbox {
                 queue.drainTo(batch, BATCH - 1);
                 RedisSession s = current.get();
                 for (Outgoing out : batch) {
-                    if (out.only() == null) {
+                    if (out.roomTaken()) {
                         room.release();
                     }
                     send(out, out.only() != null ? out.only() : s);
                 }
                 flush(batch, s);
+                taken.run();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

@@ -80,15 +80,25 @@ final class RedisSession {
         return nanos / 1_000_000;
     }
 
-    /** Stops or resumes reading the subscription's socket (TCP back-pressure: Redis holds the rest). */
+    /** Reading the subscription is paused ({@link ReadGate}): nothing can arrive, by our choice. */
+    boolean readingPaused() {
+        Channel channel = subChannel;
+        ReadGate gate = channel == null ? null : channel.pipeline().get(ReadGate.class);
+        return gate != null && gate.paused();
+    }
+
+    /** Stops or resumes reading the subscription's socket (TCP back-pressure: Redis holds the rest): {@link ReadGate}. */
     void readSubscriptions(boolean on) {
         Channel channel = subChannel;
-        if (channel != null) {
+        ReadGate gate = channel == null ? null : channel.pipeline().get(ReadGate.class);
+        if (gate != null) {
             if (on) {
                 // nothing could arrive while we did not read: the clock of the weaker proof starts again
                 lastHeardNanos = System.nanoTime();
+                gate.resume();
+            } else {
+                gate.pause();
             }
-            channel.config().setAutoRead(on);
         }
     }
 }

@@ -9,6 +9,7 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.protocol.CommandHandler;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
@@ -67,8 +68,8 @@ import org.slf4j.LoggerFactory;
  * <p>Nothing is lost without a trace. Publishes go through a bounded outbox written by one
  * thread with explicit flushes (system messages first); a publisher waits for room, and a message
  * that cannot be written is failed and counted. Incoming messages go to virtual threads; when
- * {@link TransportOptions#maxInbox()} of them are not yet picked up, reading stops (TCP
- * back-pressure: Redis holds the rest) until half are.
+ * {@link TransportOptions#maxInbox()} of them are not yet picked up, or half the outbox's room is
+ * taken, reading stops (TCP back-pressure: Redis holds the rest) until both are down again.
  */
 public final class RedisTransport implements Transport {
     /** Delay between connection attempts. */
@@ -157,8 +158,13 @@ public final class RedisTransport implements Transport {
                         .build())
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
                 .build());
-        this.outbox = new Outbox(options, () -> session, this::endSession);
-        this.inbox = new Inbox(options.maxInbox());
+        // each waits on the other: answers waiting in the outbox pause reading, a batch written may resume it
+        this.outbox = new Outbox(options, () -> session, this::endSession, this::outboxTaken);
+        this.inbox = new Inbox(options.maxInbox(), outbox::occupied, options.publishQueue());
+    }
+
+    private void outboxTaken() {
+        inbox.outboxTaken();
     }
 
     /**
@@ -336,13 +342,14 @@ public final class RedisTransport implements Transport {
 
     @Override
     public Stats stats() {
+        RedisSession s = session;
         return new Stats(
                 sessionsEnded.get(),
                 deafSessions.get(),
                 outbox.failed(),
                 outbox.queued(),
                 inbox.backlog(),
-                inbox.paused());
+                s != null && s.readingPaused());
     }
 
     // ---------------------------------------------------------------- sessions
@@ -496,6 +503,18 @@ public final class RedisTransport implements Transport {
         listeners.forEach(l -> l.attemptFailed(attempt, delay, why));
     }
 
+    /**
+     * Pauses or resumes reading the current session's subscription, as the {@link Inbox} does
+     * (tests call it from a listener's {@link MessageListener#arrive}, on the event loop, where a
+     * burst makes the inbox call it).
+     */
+    void readSubscriptions(boolean on) {
+        RedisSession s = session;
+        if (s != null) {
+            s.readSubscriptions(on);
+        }
+    }
+
     // ---------------------------------------------------------------- the watchdog
 
     /** Every period: send a canary, and end the session when none came back in time. */
@@ -504,7 +523,7 @@ public final class RedisTransport implements Transport {
         if (s == null || s.ended.get()) {
             return;
         }
-        String deaf = s.deafness(System.nanoTime(), options.watchdogTimeout().toNanos(), inbox.paused());
+        String deaf = s.deafness(System.nanoTime(), options.watchdogTimeout().toNanos(), s.readingPaused());
         if (deaf != null) {
             deafSessions.incrementAndGet();
             endSession(s, deaf);
@@ -697,6 +716,15 @@ public final class RedisTransport implements Transport {
         public void afterChannelInitialized(Channel channel) {
             if (capturing != null) {
                 captured = channel;
+            }
+            if ("sub".equals(capturing)) {
+                // in front of Lettuce's handler: what it holds Lettuce has not decoded yet
+                ChannelHandlerContext lettuce = channel.pipeline().context(CommandHandler.class);
+                if (lettuce != null) {
+                    channel.pipeline().addBefore(lettuce.name(), ReadGate.NAME, new ReadGate());
+                } else {
+                    channel.pipeline().addFirst(ReadGate.NAME, new ReadGate());
+                }
             }
             channel.pipeline().addLast("band-failures", new ChannelInboundHandlerAdapter() {
                 @Override

@@ -14,8 +14,9 @@ import org.rockstat.band.internal.config.RuntimeConfig.RedisTls;
  *                        to {@code publishWait}
  * @param publishWait     how long a publisher waits for room before its message is dropped (and
  *                        counted)
- * @param maxInbox        messages received and not yet picked up; past it the transport stops
- *                        reading (TCP back-pressure) until half of them are taken
+ * @param maxInbox        messages received and not yet picked up; past it, or while half of
+ *                        {@code publishQueue} is taken, the transport stops reading (TCP
+ *                        back-pressure) until both are down to half
  * @param tls             the CA, client certificate and key files of a {@code rediss://} DSN
  */
 public record TransportOptions(
@@ -32,8 +33,8 @@ public record TransportOptions(
         this(watchdogEvery, watchdogTimeout, publishQueue, publishWait, maxInbox, RedisTls.NONE);
     }
 
-    /** The defaults: canary every second, deaf after 3 s, 10 000 queued publishes, 2 000 in the inbox. */
+    /** The defaults: canary every second, deaf after 3 s, 10 000 queued publishes, 256 in the inbox. */
     public static TransportOptions defaults() {
-        return new TransportOptions(Duration.ofSeconds(1), Duration.ofSeconds(3), 10_000, Duration.ofSeconds(5), 2_000);
+        return new TransportOptions(Duration.ofSeconds(1), Duration.ofSeconds(3), 10_000, Duration.ofSeconds(5), 256);
     }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,12 +81,30 @@ class HttpDefensesTest {
         }
     }
 
+    /** Holds each caller until the test lets go: a connection waiting for its answer is busy, observably. */
+    public static final class Holder {
+        final Semaphore entered = new Semaphore(0);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Expose
+        public String plain() {
+            return "ok";
+        }
+
+        @Expose
+        public String hold() throws InterruptedException {
+            entered.release();
+            return release.await(60, TimeUnit.SECONDS) ? "released" : "not released";
+        }
+    }
+
     @Test
     void atTheConnectionCapTheIdlestConnectionMakesRoomAndWhenNoneIsIdleTheNewOneIsClosed() throws Exception {
+        Holder holder = new Holder();
         // a server of its own with deadlines far beyond the test: on a slow machine a 300 ms request
         // or idle timeout would close connections too, and the cap would not be what is tested
         try (TestHttpServer capped = TestHttpServer.builder()
-                        .service(new Target())
+                        .service(holder)
                         .setting(
                                 "http",
                                 Map.of("request_timeout_ms", 60_000, "idle_timeout_ms", 60_000, "max_connections", 3))
@@ -92,32 +113,46 @@ class HttpDefensesTest {
                 RawHttp first = new RawHttp(capped.baseUri());
                 RawHttp second = new RawHttp(capped.baseUri());
                 RawHttp third = new RawHttp(capped.baseUri())) {
-            for (RawHttp raw : new RawHttp[] {first, second, third}) {
-                raw.write("GET /plain HTTP/1.1\r\nHost: x\r\n\r\n");
-                assertThat(raw.read().body()).isEqualTo("ok");
-            }
-            // second and third start a request: only first is idle
-            second.write("GET /plain HTTP/1.1\r\n");
-            third.write("GET /plain HTTP/1.1\r\n");
-            try (RawHttp fourth = new RawHttp(capped.baseUri())) {
-                fourth.write("GET /plain HTTP/1.1\r\nHost: x\r\n\r\n");
-                assertThat(fourth.read().body()).isEqualTo("ok");
-                assertThat(first.atEnd())
-                        .as("the idle connection was closed for the new one")
-                        .isTrue();
-                assertThat(log.count("closed the connection idle the longest")).isEqualTo(1);
+            try {
+                for (RawHttp raw : new RawHttp[] {first, second, third}) {
+                    raw.write("GET /plain HTTP/1.1\r\nHost: x\r\n\r\n");
+                    assertThat(raw.read().body()).isEqualTo("ok");
+                }
+                // second and third wait for answers: only first is idle (and once the server runs both
+                // calls it knows, so the next accept cannot race the requests' bytes)
+                second.write("GET /hold HTTP/1.1\r\nHost: x\r\n\r\n");
+                third.write("GET /hold HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(holder.entered.tryAcquire(2, 30, TimeUnit.SECONDS)).isTrue();
+                try (RawHttp fourth = new RawHttp(capped.baseUri())) {
+                    fourth.write("GET /plain HTTP/1.1\r\nHost: x\r\n\r\n");
+                    assertThat(fourth.read().body()).isEqualTo("ok");
+                    assertThat(first.atEnd())
+                            .as("the idle connection was closed for the new one")
+                            .isTrue();
+                    assertThat(log.count("closed the connection idle the longest"))
+                            .isEqualTo(1);
 
-                // fourth is idle now, so a fifth takes its place; with second, third and fifth busy a sixth is refused
-                try (RawHttp fifth = new RawHttp(capped.baseUri())) {
-                    fifth.write("GET /plain HTTP/1.1\r\n");
-                    assertThat(fourth.atEnd()).isTrue();
-                    try (RawHttp sixth = new RawHttp(capped.baseUri())) {
-                        assertThat(sixth.atEnd())
-                                .as("no idle connection: the new one is closed")
+                    // fourth is idle now, so a fifth takes its place; with second, third and fifth busy a sixth is
+                    // refused
+                    try (RawHttp fifth = new RawHttp(capped.baseUri())) {
+                        assertThat(fourth.atEnd()).isTrue();
+                        fifth.write("GET /hold HTTP/1.1\r\nHost: x\r\n\r\n");
+                        assertThat(holder.entered.tryAcquire(1, 30, TimeUnit.SECONDS))
                                 .isTrue();
-                        assertThat(log.count("none idle")).isEqualTo(1);
+                        try (RawHttp sixth = new RawHttp(capped.baseUri())) {
+                            assertThat(sixth.atEnd())
+                                    .as("no idle connection: the new one is closed")
+                                    .isTrue();
+                            assertThat(log.count("none idle")).isEqualTo(1);
+                        }
+                        holder.release.countDown();
+                        assertThat(fifth.read().body()).isEqualTo("released");
                     }
                 }
+                assertThat(second.read().body()).isEqualTo("released");
+                assertThat(third.read().body()).isEqualTo("released");
+            } finally {
+                holder.release.countDown();
             }
         }
     }

@@ -21,7 +21,8 @@ class HttpServerLifecycleTest {
         ServiceModel model = ServiceModel.builder(Settings.of(Map.of("name", "test")))
                 .method(MethodSpec.handler("ping"), call -> "pong")
                 .build();
-        try (Dispatcher dispatcher = new Dispatcher(model, 200)) {
+        try (Dispatcher dispatcher =
+                new Dispatcher(model, Dispatcher.Options.defaults().withMaxRunning(200))) {
             HttpServer server = new HttpServer(
                     new HttpEndpoint(dispatcher, HttpRoutes.of(model), new CorsPolicy(List.of())),
                     new HttpServer.Limits(

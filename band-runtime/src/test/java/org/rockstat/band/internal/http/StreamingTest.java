@@ -132,7 +132,7 @@ class StreamingTest {
                 .method(MethodSpec.exposed("file"), call -> ResponseStream.from(watched("from a file\n")))
                 .method(MethodSpec.exposed("plain"), call -> "plain")
                 .build();
-        dispatcher = new Dispatcher(model, 200);
+        dispatcher = new Dispatcher(model, Dispatcher.Options.defaults().withMaxRunning(200));
         server = new HttpServer(
                 new HttpEndpoint(dispatcher, HttpRoutes.of(model), new CorsPolicy(List.of("*"))),
                 new HttpServer.Limits(1 << 20, 32 << 20, 100, Duration.ofSeconds(10), Duration.ofSeconds(60)));
@@ -274,7 +274,8 @@ class StreamingTest {
         ServiceModel model = ServiceModel.builder(Settings.of(Map.of("name", "test")))
                 .method(MethodSpec.exposed("endless"), call -> generated(Long.MAX_VALUE))
                 .build();
-        try (Dispatcher calls = new Dispatcher(model, 10)) {
+        try (Dispatcher calls =
+                new Dispatcher(model, Dispatcher.Options.defaults().withMaxRunning(10))) {
             HttpServer strict = new HttpServer(
                     new HttpEndpoint(calls, HttpRoutes.of(model), new CorsPolicy(List.of())),
                     new HttpServer.Limits(1 << 20, 1 << 20, 10, Duration.ofSeconds(10), Duration.ofMillis(300)));

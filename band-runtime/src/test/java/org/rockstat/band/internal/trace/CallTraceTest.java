@@ -19,7 +19,6 @@ import org.rockstat.band.config.Settings;
 import org.rockstat.band.fixtures.LogCapture;
 import org.rockstat.band.internal.dispatch.Dispatcher;
 import org.rockstat.band.internal.json.Json;
-import org.rockstat.band.internal.metrics.BandMetrics;
 import org.rockstat.band.internal.registry.ServiceModel;
 import org.rockstat.band.method.MethodSpec;
 import org.slf4j.MDC;
@@ -59,7 +58,11 @@ class CallTraceTest {
                     throw RpcException.invalidParams("Invalid params: 'ip' is required");
                 })
                 .build();
-        dispatcher = new Dispatcher(model, new Dispatcher.Limits(10, 10, 10), false, callLog, BandMetrics.NOOP);
+        dispatcher = new Dispatcher(
+                model,
+                Dispatcher.Options.defaults()
+                        .withLimits(new Dispatcher.Limits(10, 10, 10))
+                        .withLogCalls(callLog));
         return dispatcher;
     }
 
