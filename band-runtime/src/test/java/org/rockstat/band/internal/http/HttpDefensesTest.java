@@ -124,7 +124,7 @@ class HttpDefensesTest {
 
     @Test
     void aThousandPipelinedRequestsAreAllAnsweredInOrder() throws Exception {
-                try (TestHttpServer own = TestHttpServer.of(new Target());
+        try (TestHttpServer own = TestHttpServer.of(new Target());
                 RawHttp raw = new RawHttp(own.baseUri())) {
             StringBuilder requests = new StringBuilder();
             for (int i = 0; i < 1000; i++) {
