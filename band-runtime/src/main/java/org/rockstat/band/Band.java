@@ -19,6 +19,7 @@ import org.rockstat.band.internal.json.Json;
 import org.rockstat.band.internal.logging.Logging;
 import org.rockstat.band.internal.problem.Problems;
 import org.rockstat.band.internal.registry.ServiceModel;
+import org.rockstat.band.internal.runtime.AotTraining;
 import org.rockstat.band.internal.runtime.ServiceAssembly;
 import org.rockstat.band.job.Job;
 import org.rockstat.band.job.Schedule;
@@ -238,14 +239,58 @@ public final class Band {
      * Validates the configuration and every registration, then starts HTTP, the RPC transport,
      * the heartbeat, workers and tasks.
      *
+     * <p>In a JVM started with {@code -Dband.aot.training=true} (what {@code start_dev} does to make
+     * the JDK's AOT cache) it is the cache's training run instead and does not return: the service
+     * starts on the in-process bus and a free loopback port, without workers and tasks, is called
+     * over the bus and HTTP, stops, and the JVM exits.
+     *
      * @return the running service
      * @throws ConfigurationException listing every problem found (and when the HTTP port is taken)
      */
     public RunningService start() {
         requireNew();
         started = true;
+        if (AotTraining.requested()) {
+            train();
+        }
         return new RunningService(
                 ServiceAssembly.start(settings, files, List.copyOf(services), List.copyOf(registrations), clock, env));
+    }
+
+    /**
+     * The AOT cache's training run ({@code -Dband.aot.training=true}, set by {@code start_dev}
+     * beside {@code -XX:AOTCacheOutput}): the service on the in-process bus, called, stopped, and
+     * the JVM exits (0 when every call was answered as expected, else 1; the cache is written as
+     * it exits).
+     */
+    private void train() {
+        AotTraining.Result result;
+        try {
+            result = AotTraining.run(() -> ServiceAssembly.start(
+                    AotTraining.settings(settings),
+                    files,
+                    List.copyOf(services),
+                    List.copyOf(registrations),
+                    clock,
+                    env,
+                    false));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("AOT training run interrupted", e);
+        }
+        if (result.complete()) {
+            log.info(
+                    "AOT training run done: {} calls answered in {} ms; the JVM writes the cache as it exits",
+                    result.calls(),
+                    result.millis());
+        } else {
+            log.warn(
+                    "AOT training run: only {} of {} calls answered as expected in {} ms",
+                    result.answered(),
+                    result.calls(),
+                    result.millis());
+        }
+        System.exit(result.complete() ? 0 : 1);
     }
 
     private void requireNew() {

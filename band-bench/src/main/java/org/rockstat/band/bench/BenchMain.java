@@ -485,41 +485,162 @@ public final class BenchMain {
                     String channel = mode.equals("raw") ? Peer.RAW_SERVICE : Peer.BAND_SERVICE;
                     int port = RedisServerExtension.freePort();
                     try (PeerProcess peer = new PeerProcess(mode, redis.dsn(), port)) {
-                        long readyNanos = -1;
-                        long deadline = peer.startedNanos + TimeUnit.SECONDS.toNanos(30);
-                        while (System.nanoTime() < deadline) {
-                            if (pollOnce(http, port, conn, channel)) {
-                                readyNanos = System.nanoTime();
-                                break;
-                            }
-                            Thread.sleep(2);
-                        }
-                        if (readyNanos < 0) {
-                            throw new IllegalStateException(mode + " peer not ready within 30 s");
-                        }
-                        peer.awaitReady();
-                        Thread.sleep(1000); // idle
-                        long[] mem = peer.memory();
-                        double ms = (readyNanos - peer.startedNanos) / 1e6;
-                        double heapMb = mem[0] / 1048576.0;
-                        double rssMb = mem[1] / 1048576.0;
-                        (mode.equals("raw") ? ready.raw : ready.band).add(ms);
-                        (mode.equals("raw") ? heap.raw : heap.band).add(heapMb);
-                        (mode.equals("raw") ? rss.raw : rss.band).add(rssMb);
+                        double[] m = readyAndIdle(peer, port, channel, http, conn, 1000);
+                        (mode.equals("raw") ? ready.raw : ready.band).add(m[0]);
+                        (mode.equals("raw") ? heap.raw : heap.band).add(m[1]);
+                        (mode.equals("raw") ? rss.raw : rss.band).add(m[2]);
                         System.out.printf(
                                 Locale.ROOT,
                                 "  round %d %-4s: ready %.0f ms, idle heap after GC %.1f MB, RSS %.1f MB%n",
                                 round,
                                 mode,
-                                ms,
-                                heapMb,
-                                rssMb);
+                                m[0],
+                                m[1],
+                                m[2]);
                     }
                 }
             }
+            startupAot(redis, http, conn);
         } finally {
             client.shutdown(0, 1, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * The Band peer as its container starts it: the image's {@code JAVA_OPTS} (docker/base/Dockerfile),
+     * started from the JDK's AOT cache (the band column) and without it (the raw column), in the same
+     * rounds; the cache made first by the service's own training run (on the in-process bus).
+     */
+    private void startupAot(RedisServerExtension redis, HttpClient http, StatefulRedisConnection<String, String> conn)
+            throws Exception {
+        if (Runtime.version().feature() < 25) {
+            System.out.println("  AOT cache: SKIPPED, needs JDK 25+ (this is " + Runtime.version() + ")");
+            return;
+        }
+        String classPath = jarClassPath();
+        if (classPath == null) {
+            System.out.println("  AOT cache: SKIPPED, no band-bench jar in band-bench/target (mvn install builds it;"
+                    + " the JVM caches classes from jars only)");
+            return;
+        }
+        List<String> flags = containerJavaOpts();
+        Path dir = Path.of("band-bench/target");
+        Path cache = dir.resolve("bench-peer.aot");
+        long begin = System.nanoTime();
+        if (!PeerProcess.trainAotCache(cache, dir.resolve("bench-peer.aot.log"), flags, classPath)) {
+            System.out.println("  AOT cache: SKIPPED, the training run failed (band-bench/target/bench-peer.aot.log)");
+            return;
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "  AOT cache made by a training run in %.1f s (%d MB); JVM flags of the image: %s%n",
+                (System.nanoTime() - begin) / 1e9,
+                Files.size(cache) / 1048576,
+                String.join(" ", flags));
+        List<String> withCache = new ArrayList<>(flags);
+        withCache.add("-XX:AOTCache=" + cache);
+        Figure ready = fig("startup.ready_ms.aot", "ms", false);
+        Figure rss = fig("idle.rss_mb.aot", "MB", false);
+        Figure cpu = fig("startup.cpu_ms.aot", "ms", false);
+        cpu.params.put(
+                "probe",
+                "CPU time (user + system, /proc/PID/stat) of the process until ready: less noisy than wall time");
+        rss.params.put("probe", "VmRSS " + IDLE_AOT_MS + " ms after ready, no forced GC");
+        for (Figure f : List.of(ready, rss, cpu)) {
+            f.params.put("band_methods", 50);
+            f.params.put("jvm_flags", String.join(" ", flags));
+            f.params.put("note", "band column = Band with the AOT cache, raw column = the same without it");
+        }
+        for (int round = 1; round <= plan.startupRounds; round++) {
+            for (boolean aot : List.of(false, true)) {
+                int port = RedisServerExtension.freePort();
+                try (PeerProcess peer = PeerProcess.band(redis.dsn(), port, aot ? withCache : flags, classPath)) {
+                    double[] m = readyAndIdle(peer, port, Peer.BAND_SERVICE, http, conn, IDLE_AOT_MS);
+                    (aot ? ready.band : ready.raw).add(m[0]);
+                    (aot ? rss.band : rss.raw).add(m[4]);
+                    (aot ? cpu.band : cpu.raw).add(m[3]);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  round %d band, image flags, %-9s: ready %.0f ms (%.0f ms of CPU), idle RSS %.1f MB"
+                                    + " (%.1f MB after GC, heap %.1f MB)%n",
+                            round,
+                            aot ? "AOT cache" : "no cache",
+                            m[0],
+                            m[3],
+                            m[4],
+                            m[2],
+                            m[1]);
+                }
+            }
+        }
+    }
+
+    /** Idle time before the RSS of the AOT pair: the image's periodic native-heap trim (2 s) has run once. */
+    private static final long IDLE_AOT_MS = 3000;
+
+    /** The bench's class path with its classes folder replaced by its jar, or null without the jar. */
+    private static String jarClassPath() throws java.io.IOException {
+        Path target = Path.of("band-bench/target");
+        if (!Files.isDirectory(target)) {
+            return null;
+        }
+        Path jar;
+        try (var files = Files.list(target)) {
+            jar = files.filter(f -> f.getFileName().toString().matches("band-bench-.*\\.jar"))
+                    .findFirst()
+                    .orElse(null);
+        }
+        if (jar == null) {
+            return null;
+        }
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            entries.add(Files.isDirectory(Path.of(entry)) ? jar.toAbsolutePath().toString() : entry);
+        }
+        return String.join(
+                java.io.File.pathSeparator, entries.stream().distinct().toList());
+    }
+
+    /** JAVA_OPTS of band-runtime-java (docker/base/Dockerfile), the flags every service's container runs with. */
+    static List<String> containerJavaOpts() throws java.io.IOException {
+        Path dockerfile = Path.of("docker/base/Dockerfile");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("JAVA_OPTS=\"([^\"]+)\"")
+                .matcher(Files.exists(dockerfile) ? Files.readString(dockerfile) : "");
+        return m.find() ? List.of(m.group(1).trim().split("\\s+")) : PEER_JVM_FLAGS;
+    }
+
+    /**
+     * Milliseconds from the process start to ready (subscribed and /__status answering); heap
+     * after GC and RSS {@code idleMs} later, in MB; milliseconds of CPU the process used until ready.
+     */
+    private static double[] readyAndIdle(
+            PeerProcess peer,
+            int port,
+            String channel,
+            HttpClient http,
+            StatefulRedisConnection<String, String> conn,
+            long idleMs)
+            throws Exception {
+        long readyNanos = -1;
+        long deadline = peer.startedNanos + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (pollOnce(http, port, conn, channel)) {
+                readyNanos = System.nanoTime();
+                break;
+            }
+            Thread.sleep(2);
+        }
+        if (readyNanos < 0) {
+            throw new IllegalStateException(channel + " peer not ready within 30 s");
+        }
+        double cpuMs = ProcStat.available() ? ProcStat.cpuSeconds(peer.pid()) * 1000 : Double.NaN;
+        peer.awaitReady();
+        Thread.sleep(idleMs); // idle
+        double rssNoGc = ProcStat.available() ? ProcStat.memoryMb(peer.pid(), "VmRSS") : Double.NaN;
+        long[] mem = peer.memory();
+        return new double[] {
+            (readyNanos - peer.startedNanos) / 1e6, mem[0] / 1048576.0, mem[1] / 1048576.0, cpuMs, rssNoGc
+        };
     }
 
     private static boolean pollOnce(
@@ -700,8 +821,11 @@ public final class BenchMain {
             "metrics.dispatch.100B",
             "metrics.dispatch.100B.cpu",
             "startup.ready_ms",
+            "startup.ready_ms.aot",
+            "startup.cpu_ms.aot",
             "idle.heap_mb",
-            "idle.rss_mb");
+            "idle.rss_mb",
+            "idle.rss_mb.aot");
 
     private List<Figure> ordered() {
         List<Figure> list = new ArrayList<>();

@@ -8,6 +8,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -23,13 +24,49 @@ final class PeerProcess implements AutoCloseable {
     final long startedNanos;
 
     PeerProcess(String mode, String dsn, int port) throws Exception {
-        this(mode, jvmCommand(mode, dsn, port), null);
+        this(mode, jvmCommand(mode, dsn, port, BenchMain.PEER_JVM_FLAGS, System.getProperty("java.class.path")), null);
     }
 
-    private static List<String> jvmCommand(String mode, String dsn, int port) {
+    /**
+     * The Band peer with other JVM flags (the image's {@code JAVA_OPTS}, an AOT cache) on the class
+     * path {@code classPath} (jars only when an AOT cache is made or used).
+     */
+    static PeerProcess band(String dsn, int port, List<String> flags, String classPath) throws Exception {
+        PeerProcess peer = new PeerProcess("band", jvmCommand("band", dsn, port, flags, classPath), null, IMAGE_ENV);
+        return peer;
+    }
+
+    /** glibc's arenas as band-runtime-java bounds them ({@code ENV MALLOC_ARENA_MAX=2}), for peers run with the image's flags. */
+    static final Map<String, String> IMAGE_ENV = Map.of("MALLOC_ARENA_MAX", "2");
+
+    /**
+     * The AOT cache's training run of the Band peer ({@code -Dband.aot.training=true}: it starts
+     * on the in-process bus, calls itself, stops and exits), writing {@code cache}; its output goes
+     * to {@code log}. True when it exited 0 and the cache exists.
+     */
+    static boolean trainAotCache(java.nio.file.Path cache, java.nio.file.Path log, List<String> flags, String classPath)
+            throws Exception {
+        List<String> jvm = new ArrayList<>(flags);
+        jvm.add("-XX:AOTCacheOutput=" + cache);
+        jvm.add("-D" + "band.aot.training=true");
+        java.nio.file.Files.deleteIfExists(cache);
+        ProcessBuilder pb = new ProcessBuilder(jvmCommand("band", "memory://", 0, jvm, classPath))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().putAll(IMAGE_ENV);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            return false;
+        }
+        return p.exitValue() == 0 && java.nio.file.Files.isRegularFile(cache);
+    }
+
+    private static List<String> jvmCommand(String mode, String dsn, int port, List<String> flags, String classPath) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.javaBinary());
-        cmd.addAll(BenchMain.PEER_JVM_FLAGS);
+        cmd.addAll(flags);
         String extra = System.getenv("BENCH_PEER_FLAGS"); // e.g. -XX:AOTCache=band.aot, for start-up experiments
         if (extra != null && !extra.isBlank()) {
             cmd.addAll(List.of(extra.trim().split("\\s+")));
@@ -39,7 +76,7 @@ final class PeerProcess implements AutoCloseable {
             cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
         }
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classPath);
         cmd.add(Peer.class.getName());
         cmd.add(mode);
         cmd.add(dsn);
@@ -49,8 +86,13 @@ final class PeerProcess implements AutoCloseable {
 
     /** Any other process speaking the same stdin/stdout lines (the Node.js peers); {@code dir} may be null. */
     PeerProcess(String mode, List<String> cmd, java.io.File dir) throws Exception {
+        this(mode, cmd, dir, Map.of());
+    }
+
+    private PeerProcess(String mode, List<String> cmd, java.io.File dir, Map<String, String> env) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(dir);
         pb.environment().put("LOG_LEVEL", "warn");
+        pb.environment().putAll(env);
         startedNanos = System.nanoTime();
         process = pb.start();
         stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);

@@ -64,6 +64,7 @@ public final class ServiceAssembly {
     private final Settings settings;
     private final RuntimeConfig config;
     private final Clock clock;
+    private final boolean jobs;
     private final ReentrantLock lock = new ReentrantLock();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile RpcClient client;
@@ -81,7 +82,8 @@ public final class ServiceAssembly {
     private int httpPort = -1;
     private boolean stopping;
 
-    private ServiceAssembly(Settings settings, RuntimeConfig config, Clock clock) {
+    private ServiceAssembly(Settings settings, RuntimeConfig config, Clock clock, boolean jobs) {
+        this.jobs = jobs;
         this.settings = settings;
         this.config = config;
         this.clock = clock;
@@ -122,13 +124,28 @@ public final class ServiceAssembly {
             List<Consumer<ServiceModel.Builder>> registrations,
             Clock clock,
             Map<String, String> env) {
+        return start(settings, configFiles, services, registrations, clock, env, true);
+    }
+
+    /**
+     * Like {@link #start(Settings, List, List, List, Clock, Map)}; without {@code jobs} no worker,
+     * task or cleanup runs (the AOT training run: user code with effects outside stays out of it).
+     */
+    public static ServiceAssembly start(
+            Settings settings,
+            List<Path> configFiles,
+            List<Object> services,
+            List<Consumer<ServiceModel.Builder>> registrations,
+            Clock clock,
+            Map<String, String> env,
+            boolean jobs) {
         long begin = System.nanoTime();
         Problems problems = new Problems();
         RuntimeConfig config = RuntimeConfig.read(settings, problems);
         Transports.check(config.redisDsn(), problems);
         ServiceMetrics.check(config.metrics(), problems);
         Logging.check(env, problems);
-        ServiceAssembly assembly = new ServiceAssembly(settings, config, clock);
+        ServiceAssembly assembly = new ServiceAssembly(settings, config, clock, jobs);
         log.info(
                 "Starting service '{}' (env {}) in {}; config: {}",
                 config.name(),
@@ -230,7 +247,11 @@ public final class ServiceAssembly {
             // director asks __status after a heartbeat: only once this replica knows who answers it
             joined.thenRun(heartbeat::start);
             lifecycle = new Lifecycle(clock, metrics);
-            lifecycle.start(model.workers(), model.tasks(), model.cleanups());
+            if (jobs) {
+                lifecycle.start(model.workers(), model.tasks(), model.cleanups());
+            } else {
+                lifecycle.start(List.of(), List.of(), List.of());
+            }
             announceReady(begin, channels);
         } catch (RuntimeException e) {
             stopLocked();

@@ -275,6 +275,18 @@ class ContainerTest {
             }
             assertThat(Files.getPosixFilePermissions(workdir.resolve("start_dev")))
                     .contains(PosixFilePermission.OWNER_EXECUTE);
+            // made by the image build's training run (RUN BAND_AOT=train ./start_dev), under the image's JAVA_OPTS
+            Path aot = workdir.resolve("target").resolve(name + ".aot");
+            assertThat(aot).as("the AOT cache made at image build").isRegularFile();
+            assertThat(Files.readString(workdir.resolve("target").resolve(name + ".aot.id")))
+                    .as("made under the image's JAVA_OPTS, so start_dev uses it as it is")
+                    .contains(env.stream()
+                            .filter(e -> e.startsWith("JAVA_OPTS="))
+                            .findFirst()
+                            .orElseThrow()
+                            .substring("JAVA_OPTS=".length()));
+            assertThat(Files.readString(workdir.resolve("target").resolve(name + ".aot.log")))
+                    .contains("AOT training run done");
             run(name, container, config);
             // what mmgeo-style services do at start: write data into the working directory, as band
             asBand(
