@@ -132,22 +132,18 @@ class HttpDefensesTest {
                     assertThat(log.count("closed the connection idle the longest"))
                             .isEqualTo(1);
 
-                    // fourth is idle now, so a fifth takes its place; with second, third and fifth busy a sixth is
-                    // refused
+                    // fourth waits for an answer too: with second, third and fourth busy a fifth is refused
+                    fourth.write("GET /hold HTTP/1.1\r\nHost: x\r\n\r\n");
+                    assertThat(holder.entered.tryAcquire(1, 30, TimeUnit.SECONDS))
+                            .isTrue();
                     try (RawHttp fifth = new RawHttp(capped.baseUri())) {
-                        assertThat(fourth.atEnd()).isTrue();
-                        fifth.write("GET /hold HTTP/1.1\r\nHost: x\r\n\r\n");
-                        assertThat(holder.entered.tryAcquire(1, 30, TimeUnit.SECONDS))
+                        assertThat(fifth.atEnd())
+                                .as("no idle connection: the new one is closed")
                                 .isTrue();
-                        try (RawHttp sixth = new RawHttp(capped.baseUri())) {
-                            assertThat(sixth.atEnd())
-                                    .as("no idle connection: the new one is closed")
-                                    .isTrue();
-                            assertThat(log.count("none idle")).isEqualTo(1);
-                        }
-                        holder.release.countDown();
-                        assertThat(fifth.read().body()).isEqualTo("released");
+                        assertThat(log.count("none idle")).isEqualTo(1);
                     }
+                    holder.release.countDown();
+                    assertThat(fourth.read().body()).isEqualTo("released");
                 }
                 assertThat(second.read().body()).isEqualTo("released");
                 assertThat(third.read().body()).isEqualTo("released");
