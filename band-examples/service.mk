@@ -43,9 +43,12 @@ check-example:
 
 # The edit loop: compile what changed (the example and the Band modules it uses) and start from
 # target/classes on the reactor's classpath. No jar, no shading, no checks: seconds per restart.
+# When only the example's sources changed, scripts/compile-for-run compiles them with javac and
+# skips Maven's start and up-to-date checks; anything else (a pom, a Band module) goes to Maven.
 run: check-maven check-example
 	@echo "Compiling band-examples/$(SERVICE) and the Band modules it needs..."
-	@MAVEN_OPTS="$$MAVEN_OPTS $(QUICK_JVM)" $(BAND_MVN) -q -pl :$(SERVICE) -am compile dependency:build-classpath \
+	@MAVEN_OPTS="$$MAVEN_OPTS $(QUICK_JVM)" $(BAND_ROOT)/scripts/compile-for-run $(EXAMPLE_DIR) \
+	  $(BAND_MVN) -q -pl :$(SERVICE) -am compile dependency:build-classpath \
 	  -Dband.skipChecks=true -DincludeScope=runtime -Dmdep.outputFile=target/classpath.txt
 	@cd $(EXAMPLE_DIR) && java $(QUICK_JVM) $${JAVA_OPTS:-} -cp "target/classes:$$(cat target/classpath.txt)" \
 	  "$$(sed -n 's:.*<main.class>\(.*\)</main.class>.*:\1:p' pom.xml)" || { $(STOPPED_CLEANLY); }
