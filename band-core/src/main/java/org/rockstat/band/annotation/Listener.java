@@ -22,6 +22,9 @@ import java.lang.annotation.Target;
  *
  * @Listener(everyReplica = true)      // each replica of the service, e.g. to drop a local cache
  * public void invalidate(Event event) { cache.clear(); }
+ *
+ * @Listener(durable = true)           // from the service's Redis Stream: survives a crash (docs/durable.md)
+ * public void archive(Event event) { store.insert(event); }
  * }</pre>
  */
 @Documented
@@ -33,4 +36,12 @@ public @interface Listener {
 
     /** Every replica of the service runs it for each event; by default one replica does. */
     boolean everyReplica() default false;
+
+    /**
+     * Nothing this service received is lost: the owning replica appends the event to the service's
+     * Redis Stream and a replica runs the listener from there, acknowledging it once it returned,
+     * retrying it when it throws (then a dead-letter stream). At least once; not with
+     * {@link #everyReplica()}. Needs Redis (on the in-process bus it runs as a plain listener).
+     */
+    boolean durable() default false;
 }

@@ -18,6 +18,7 @@ import java.util.Objects;
  * MethodSpec.enricher(List.of("in.gen.track"), Map.of("ua", "td.ua"));
  * MethodSpec.listener().withKeys(List.of("in.gen.track"));
  * MethodSpec.listener().withEveryReplica(true);   // each replica, not one of them
+ * MethodSpec.listener().withDurable(true);        // from the service's stream: nothing received is lost
  * MethodSpec.exposed("stats");
  * }</pre>
  *
@@ -37,6 +38,7 @@ public final class MethodSpec {
     private final List<String> keys;
     private final Map<String, String> props;
     private final boolean everyReplica;
+    private final boolean durable;
 
     private MethodSpec(
             String name,
@@ -46,7 +48,8 @@ public final class MethodSpec {
             long timeoutMillis,
             List<String> keys,
             Map<String, String> props,
-            boolean everyReplica) {
+            boolean everyReplica,
+            boolean durable) {
         this.name = Objects.requireNonNull(name, "name");
         this.role = Objects.requireNonNull(role, "role");
         this.path = path;
@@ -56,51 +59,52 @@ public final class MethodSpec {
         // insertion order kept: register JSON must not change from run to run
         this.props = props == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(props));
         this.everyReplica = everyReplica;
+        this.durable = durable;
     }
 
     /** A handler named {@code name} ({@code "*"} for the wildcard). */
     public static MethodSpec handler(String name) {
-        return new MethodSpec(name, Role.HANDLER, null, null, 0, List.of(), Map.of(), false);
+        return new MethodSpec(name, Role.HANDLER, null, null, 0, List.of(), Map.of(), false, false);
     }
 
     /** The enricher, for events whose key starts with one of {@code keys}. */
     public static MethodSpec enricher(List<String> keys, Map<String, String> props) {
-        return new MethodSpec(ENRICH, Role.ENRICHER, null, null, 0, keys, props, false);
+        return new MethodSpec(ENRICH, Role.ENRICHER, null, null, 0, keys, props, false, false);
     }
 
     /** A listener of every broadcast event. */
     public static MethodSpec listener() {
-        return new MethodSpec(BROADCAST, Role.LISTENER, null, null, 0, List.of(), Map.of(), false);
+        return new MethodSpec(BROADCAST, Role.LISTENER, null, null, 0, List.of(), Map.of(), false, false);
     }
 
     /** A method callable by name, not registered with front. */
     public static MethodSpec exposed(String name) {
-        return new MethodSpec(name, Role.EXPOSED, null, null, 0, List.of(), Map.of(), false);
+        return new MethodSpec(name, Role.EXPOSED, null, null, 0, List.of(), Map.of(), false, false);
     }
 
     /** A copy served over HTTP at {@code path} (may contain {@code :param} segments). */
     public MethodSpec withPath(String path) {
-        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica);
+        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica, durable);
     }
 
     /** A copy registered under another service name. */
     public MethodSpec withAlias(String alias) {
-        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica);
+        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica, durable);
     }
 
     /** A copy with a timeout: told to front and enforced here ({@link Duration#ZERO}: none). */
     public MethodSpec withTimeout(Duration timeout) {
-        return new MethodSpec(name, role, path, alias, timeout.toMillis(), keys, props, everyReplica);
+        return new MethodSpec(name, role, path, alias, timeout.toMillis(), keys, props, everyReplica, durable);
     }
 
     /** A copy with routing-key prefixes. */
     public MethodSpec withKeys(List<String> keys) {
-        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica);
+        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica, durable);
     }
 
     /** A copy with enricher props. */
     public MethodSpec withProps(Map<String, String> props) {
-        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica);
+        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica, durable);
     }
 
     /**
@@ -113,7 +117,41 @@ public final class MethodSpec {
         if (everyReplica && role != Role.LISTENER) {
             throw new IllegalArgumentException("everyReplica is for listeners only, not for " + this);
         }
-        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica);
+        if (everyReplica && durable) {
+            throw new IllegalArgumentException(
+                    "a listener is either run by every replica or durable (one replica, from the service's stream),"
+                            + " not both: " + this);
+        }
+        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica, durable);
+    }
+
+    /**
+     * A listener copy that loses no event this service received ({@code true}): the replica that
+     * owns the event appends it to the service's Redis Stream, and the replicas run the listener
+     * from there, acknowledged once it returned, retried when it throws, dead-lettered after a few
+     * attempts. At least once: after a crash an event may run twice. Not with {@link #withEveryReplica}.
+     *
+     * <pre>{@code
+     * MethodSpec.listener().withKeys(List.of("in.gen")).withDurable(true);
+     * }</pre>
+     *
+     * @throws IllegalArgumentException for a method that is not a listener, or an every-replica one
+     */
+    public MethodSpec withDurable(boolean durable) {
+        if (durable && role != Role.LISTENER) {
+            throw new IllegalArgumentException("durable is for listeners only, not for " + this);
+        }
+        if (durable && everyReplica) {
+            throw new IllegalArgumentException(
+                    "a listener is either durable (one replica, from the service's stream) or run by every replica,"
+                            + " not both: " + this);
+        }
+        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica, durable);
+    }
+
+    /** True for a listener fed from the service's stream (see {@link #withDurable}). */
+    public boolean durable() {
+        return durable;
     }
 
     /** True for a listener every replica runs (see {@link #withEveryReplica}). */
@@ -171,12 +209,13 @@ public final class MethodSpec {
                 && timeoutMillis == that.timeoutMillis
                 && keys.equals(that.keys)
                 && props.equals(that.props)
-                && everyReplica == that.everyReplica;
+                && everyReplica == that.everyReplica
+                && durable == that.durable;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, role, path, alias, timeoutMillis, keys, props, everyReplica);
+        return Objects.hash(name, role, path, alias, timeoutMillis, keys, props, everyReplica, durable);
     }
 
     @Override
@@ -185,6 +224,6 @@ public final class MethodSpec {
                 + (path == null ? "" : ", path " + path) + (alias == null ? "" : ", alias " + alias)
                 + (timeoutMillis == 0 ? "" : ", timeout " + timeoutMillis + " ms")
                 + (keys.isEmpty() ? "" : ", keys " + keys) + (props.isEmpty() ? "" : ", props " + props)
-                + (everyReplica ? ", every replica" : "") + "]";
+                + (everyReplica ? ", every replica" : "") + (durable ? ", durable" : "") + "]";
     }
 }

@@ -58,6 +58,12 @@ public enum ConfigKey {
     HTTP_REQUEST_TIMEOUT_MS("http.request_timeout_ms"),
     /** Time a keep-alive connection may sit idle. */
     HTTP_IDLE_TIMEOUT_MS("http.idle_timeout_ms"),
+    /** Entries kept in the service's event stream for durable listeners (approximate trim). */
+    DURABLE_MAX_LEN("durable.max_len"),
+    /** Runs of a durable listener for one event before it is dead-lettered. */
+    DURABLE_MAX_DELIVERIES("durable.max_deliveries"),
+    /** How long a stream entry stays unacknowledged before another replica (or a retry) takes it. */
+    DURABLE_CLAIM_IDLE_MS("durable.claim_idle_ms"),
     /** How long workers and tasks get to finish at shutdown. */
     SHUTDOWN_GRACE_MS("shutdown.grace_ms"),
     /** Serve the Prometheus text format at {@code GET /__metrics}. */

@@ -34,6 +34,7 @@ import org.rockstat.band.internal.problem.Problems;
  * @param shutdownGrace how long workers and tasks get to finish at shutdown
  * @param metrics       Prometheus and StatsD, both off by default
  * @param logs          which calls are logged at INFO
+ * @param durable       the event stream of durable listeners: bound, retries, claim time
  */
 public record RuntimeConfig(
         String name,
@@ -47,7 +48,28 @@ public record RuntimeConfig(
         Http http,
         Duration shutdownGrace,
         Metrics metrics,
-        Logs logs) {
+        Logs logs,
+        Durable durable) {
+
+    /**
+     * The event stream of durable listeners ({@code docs/durable.md}).
+     *
+     * <pre>{@code
+     * Durable d = config.durable();
+     * xadd(..., "MAXLEN", "~", d.maxLen());
+     * }</pre>
+     *
+     * @param maxLen        entries kept in {@code band:<service>:events} and in the dead-letter stream ({@code durable.max_len})
+     * @param maxDeliveries runs of a listener for one event before it is dead-lettered ({@code durable.max_deliveries})
+     * @param claimIdle     an entry unacknowledged this long is taken again: a retry, or a dead replica's
+     *                      entry claimed by a live one ({@code durable.claim_idle_ms})
+     */
+    public record Durable(int maxLen, int maxDeliveries, Duration claimIdle) {
+        /** The defaults: 100 000 entries, 3 runs, 30 s. */
+        public static Durable defaults() {
+            return new Durable(100_000, 3, Duration.ofSeconds(30));
+        }
+    }
 
     /**
      * The call logs, off by default (at DEBUG nothing more is needed to see calls).
@@ -383,7 +405,20 @@ public record RuntimeConfig(
                 http,
                 grace,
                 Metrics.read(reader, problems),
-                new Logs(reader.flag(ConfigKey.HTTP_ACCESS_LOG, false), reader.flag(ConfigKey.RPC_CALL_LOG, false)));
+                new Logs(reader.flag(ConfigKey.HTTP_ACCESS_LOG, false), reader.flag(ConfigKey.RPC_CALL_LOG, false)),
+                new Durable(
+                        reader.integer(
+                                ConfigKey.DURABLE_MAX_LEN, Durable.defaults().maxLen(), 100, 100_000_000),
+                        reader.integer(
+                                ConfigKey.DURABLE_MAX_DELIVERIES,
+                                Durable.defaults().maxDeliveries(),
+                                1,
+                                1_000),
+                        Duration.ofMillis(reader.number(
+                                ConfigKey.DURABLE_CLAIM_IDLE_MS,
+                                Durable.defaults().claimIdle().toMillis(),
+                                100,
+                                86_400_000))));
     }
 
     /** True in {@code env: production}, where callers get generic error messages. */

@@ -112,6 +112,10 @@ public final class Dispatcher implements AutoCloseable {
     private final CallMeter unknownMeter;
     private final boolean logCalls;
     private final boolean everyReplicaListeners;
+    private final boolean durableListeners;
+    /** Set once the service's stream feeds the durable listeners: the broadcast path skips them then. */
+    private volatile boolean durableFromStream;
+
     private volatile boolean draining;
 
     /**
@@ -188,6 +192,8 @@ public final class Dispatcher implements AutoCloseable {
         this.model = model;
         this.everyReplicaListeners =
                 model.listeners().stream().anyMatch(l -> l.spec().everyReplica());
+        this.durableListeners =
+                model.listeners().stream().anyMatch(l -> l.spec().durable());
         this.production = options.production();
         this.drops = new Drops(log, Duration.ofSeconds(10), metrics);
         this.measuring = metrics.enabled();
@@ -313,15 +319,37 @@ public final class Dispatcher implements AutoCloseable {
         ObjectNode body = params == null ? Json.object() : params;
         Call call = new Call(Params.of(body), context);
         CallScope.Labels labels = labels(method, body, context, trace == null ? Trace.start() : trace);
-        CompletableFuture<Object> result = route(method, call, labels, received, onCallerThread, owned);
+        CompletableFuture<Object> result =
+                route(method, call, labels, received, onCallerThread, owned ? Listeners.OWNED : Listeners.NOT_OWNED);
         if (logCalls && (context == null || !HTTP.equals(context.transport()))) {
             result.whenComplete((value, error) -> logCall(method, context, labels, received, error));
         }
         return result;
     }
 
+    /**
+     * Runs the durable listeners whose key filter matches {@code params} (a broadcast event read
+     * from the service's stream), each in its bulkhead as a broadcast's listeners run.
+     *
+     * @return completes when every one returned; fails when one threw (the event is to be retried)
+     */
+    public CompletableFuture<Object> callDurable(ObjectNode params, CallContext context, Trace trace) {
+        long received = nanoClock.getAsLong();
+        ObjectNode body = params == null ? Json.object() : params;
+        Call call = new Call(Params.of(body), context);
+        CallScope.Labels labels = labels(MethodSpec.BROADCAST, body, context, trace == null ? Trace.start() : trace);
+        return route(MethodSpec.BROADCAST, call, labels, received, false, Listeners.DURABLE);
+    }
+
+    /** Which of a broadcast's listeners run: the owner's, another replica's share, or the stream's. */
+    private enum Listeners {
+        OWNED,
+        NOT_OWNED,
+        DURABLE
+    }
+
     private CompletableFuture<Object> route(
-            String method, Call call, CallScope.Labels labels, long received, boolean onCallerThread, boolean owned) {
+            String method, Call call, CallScope.Labels labels, long received, boolean onCallerThread, Listeners owned) {
         MethodDef def = model.method(method).orElse(null);
         if (def != null && def.system()) {
             // Band's own methods answer even under load and while shutting down
@@ -596,16 +624,54 @@ public final class Dispatcher implements AutoCloseable {
         return everyReplicaListeners;
     }
 
-    /** Every listener whose key filter matches, each in its own bulkhead; only every-replica ones when not {@code owned}. */
+    /** True when some listener is durable (see {@link MethodSpec#withDurable}). */
+    public boolean hasDurableListeners() {
+        return durableListeners;
+    }
+
+    /**
+     * From now on the broadcast path leaves the durable listeners out: the service's stream feeds
+     * them ({@link #callDurable}). Without it (the in-process bus) they run as plain listeners.
+     */
+    public void feedDurableFromStream() {
+        durableFromStream = true;
+    }
+
+    /** True when a durable listener's key filter accepts an event with routing key {@code key}. */
+    public boolean durableWants(String key) {
+        for (MethodDef listener : model.listeners()) {
+            if (listener.spec().durable() && accepts(listener, key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean accepts(MethodDef listener, String key) {
+        List<String> keys = listener.spec().keys();
+        return keys.isEmpty() || keys.stream().anyMatch(key::startsWith);
+    }
+
+    private boolean runs(MethodDef listener, Listeners which) {
+        MethodSpec spec = listener.spec();
+        return switch (which) {
+            case DURABLE -> spec.durable();
+            case OWNED -> !(spec.durable() && durableFromStream);
+            case NOT_OWNED -> spec.everyReplica();
+        };
+    }
+
+    /**
+     * Every listener whose key filter matches, each in its own bulkhead: on the owner the ones the
+     * stream does not feed, elsewhere only every-replica ones, from the stream the durable ones.
+     */
     private CompletableFuture<Object> broadcast(
-            Call call, CallScope.Labels labels, long received, boolean onCallerThread, boolean owned) {
+            Call call, CallScope.Labels labels, long received, boolean onCallerThread, Listeners which) {
         JsonNode keyNode = call.params().node("key");
         String key = keyNode == null ? "" : keyNode.asText();
         List<CompletableFuture<Object>> runs = new ArrayList<>();
         for (MethodDef listener : model.listeners()) {
-            List<String> keys = listener.spec().keys();
-            if ((owned || listener.spec().everyReplica())
-                    && (keys.isEmpty() || keys.stream().anyMatch(key::startsWith))) {
+            if (runs(listener, which) && accepts(listener, key)) {
                 Task task = new Task(listener, call, listenerBulkheads.get(listener), 0, received, labels);
                 // only the first may use the caller's thread: the others must not wait for it
                 runs.add(submit(

@@ -194,6 +194,13 @@ final class AnnotationScanner {
             return;
         }
         Annotation annotation = method.getAnnotation(present.get(0));
+        if (annotation instanceof Listener l && l.durable() && l.everyReplica()) {
+            problems.add(
+                    "Both durable and everyReplica in @Listener",
+                    where,
+                    "keep one: durable runs each event once from the service's stream, everyReplica on each replica");
+            return;
+        }
         switch (annotation) {
             case Handler h -> method(target, method, handlerSpec(h, method), "@Handler");
             case Enricher e -> method(target, method, enricherSpec(e, method), "@Enricher");
@@ -203,7 +210,8 @@ final class AnnotationScanner {
                         method,
                         MethodSpec.listener()
                                 .withKeys(placeholders.list(l.keys(), unknown(method, "@Listener(keys)")))
-                                .withEveryReplica(l.everyReplica()),
+                                .withEveryReplica(l.everyReplica())
+                                .withDurable(l.durable()),
                         "@Listener");
             case Expose x ->
                 method(

@@ -1,6 +1,7 @@
 package org.rockstat.band.internal.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -405,6 +406,64 @@ class DispatcherTest {
         assertThat(ran)
                 .containsExactlyInAnyOrder(
                         "once:4bf92f3577b34da6a3ce929d0e0e4736", "every:4bf92f3577b34da6a3ce929d0e0e4736");
+    }
+
+    @Test
+    void durableListenersRunFromTheStreamOnlyOnceItFeedsThem() throws Exception {
+        List<String> ran = new CopyOnWriteArrayList<>();
+        ServiceModel model = ServiceModel.builder(Settings.of(Map.of("name", "svc")))
+                .method(MethodSpec.listener(), call -> {
+                    ran.add("plain");
+                    return null;
+                })
+                .method(MethodSpec.listener().withKeys(List.of("in.gen")).withDurable(true), call -> {
+                    ran.add("durable");
+                    if (call.params().node("id").asText().equals("bad")) {
+                        throw new IllegalStateException("bad event");
+                    }
+                    return null;
+                })
+                .build();
+        dispatcher = new Dispatcher(model, Dispatcher.Options.defaults().withMaxRunning(10));
+        CallContext notification = new CallContext("front", null, "broadcast", "redis");
+        assertThat(dispatcher.hasDurableListeners()).isTrue();
+        assertThat(dispatcher.durableWants("in.gen.track")).isTrue();
+        assertThat(dispatcher.durableWants("out.other")).isFalse();
+
+        // no stream (the in-process bus): a durable listener is a plain one
+        dispatcher
+                .call("broadcast", params("{\"key\":\"in.gen.track\",\"id\":\"a\"}"), notification, false, null, true)
+                .get(5, TimeUnit.SECONDS);
+        assertThat(ran).containsExactlyInAnyOrder("plain", "durable");
+
+        ran.clear();
+        dispatcher.feedDurableFromStream();
+        dispatcher
+                .call("broadcast", params("{\"key\":\"in.gen.track\",\"id\":\"a\"}"), notification, false, null, true)
+                .get(5, TimeUnit.SECONDS);
+        assertThat(ran).containsExactly("plain");
+
+        ran.clear();
+        dispatcher
+                .callDurable(params("{\"key\":\"in.gen.track\",\"id\":\"a\"}"), notification, null)
+                .get(5, TimeUnit.SECONDS);
+        assertThat(ran).containsExactly("durable");
+        assertThat(failure(dispatcher.callDurable(
+                                params("{\"key\":\"in.gen.track\",\"id\":\"bad\"}"), notification, null))
+                        .getMessage())
+                .contains("bad event");
+    }
+
+    @Test
+    void aListenerIsDurableOrEveryReplicaNotBoth() {
+        assertThatThrownBy(() -> MethodSpec.listener().withEveryReplica(true).withDurable(true))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MethodSpec.listener().withDurable(true).withEveryReplica(true))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MethodSpec.handler("x").withDurable(true))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(MethodSpec.listener().withDurable(true).durable()).isTrue();
+        assertThat(MethodSpec.listener().withDurable(true)).isNotEqualTo(MethodSpec.listener());
     }
 
     @Test

@@ -203,6 +203,19 @@ class ValidationMessagesTest {
                                 + " class itself (Band.run(args, Visibility.class)) when all its annotated methods are static");
     }
 
+    public static final class DurableEverywhere {
+        @Listener(durable = true, everyReplica = true)
+        public void both(org.rockstat.band.call.Event event) {}
+    }
+
+    @Test
+    void aListenerIsDurableOrEveryReplica() {
+        assertThat(problems(new DurableEverywhere()))
+                .containsExactly(
+                        "Both durable and everyReplica in @Listener for method DurableEverywhere.both: keep one:"
+                                + " durable runs each event once from the service's stream, everyReplica on each replica");
+    }
+
     public static final class Statics {
         @Handler
         public static Object ok() {

@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantLock;
 import org.rockstat.band.internal.config.RuntimeConfig;
 import org.rockstat.band.internal.dispatch.Dispatcher;
+import org.rockstat.band.internal.durable.DurableStream;
 import org.rockstat.band.internal.metrics.CallMeter;
 import org.rockstat.band.internal.metrics.Outcome;
 import org.rockstat.band.internal.transport.Transport;
@@ -413,6 +414,62 @@ final class MicrometerMetrics implements ServiceMetrics {
                 .tags(tags)
                 .strongReference(true)
                 .register(registry);
+    }
+
+    @Override
+    public void watch(DurableStream.Stats durable) {
+        counter(
+                "band.durable.appended",
+                durable,
+                DurableStream.Stats::appended,
+                "Events this replica appended to the service's stream");
+        counter(
+                "band.durable.appended.before",
+                durable,
+                DurableStream.Stats::appendedBefore,
+                "Appends skipped: the event id was in the stream already (another replica appended it)");
+        counter(
+                "band.durable.append.failures",
+                durable,
+                DurableStream.Stats::appendFailures,
+                "Events Redis did not take: their durable listeners ran at once, without retries");
+        counter(
+                "band.durable.processed",
+                durable,
+                DurableStream.Stats::processed,
+                "Stream entries whose durable listeners returned, acknowledged");
+        counter(
+                "band.durable.failed",
+                durable,
+                DurableStream.Stats::failed,
+                "Runs of durable listeners that threw (the entry is retried)");
+        counter(
+                "band.durable.claimed",
+                durable,
+                DurableStream.Stats::claimed,
+                "Entries taken over after durable.claim_idle_ms unacknowledged");
+        counter(
+                "band.durable.dead",
+                durable,
+                DurableStream.Stats::deadLettered,
+                "Entries moved to the dead-letter stream after durable.max_deliveries runs");
+        counter(
+                "band.durable.lost.trimmed",
+                durable,
+                DurableStream.Stats::lostToTrim,
+                "Entries trimmed (durable.max_len) before they ran (unread, or pending a retry or a claim): events lost");
+        Gauge.builder("band.durable.stream.length", durable, DurableStream.Stats::length)
+                .description("XLEN of the service's event stream at the latest sweep, against durable.max_len")
+                .strongReference(true)
+                .register(registry);
+    }
+
+    private void counter(
+            String name,
+            DurableStream.Stats durable,
+            java.util.function.ToDoubleFunction<DurableStream.Stats> value,
+            String description) {
+        FunctionCounter.builder(name, durable, value).description(description).register(registry);
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.rockstat.band.internal.config.RuntimeConfig;
 import org.rockstat.band.internal.dispatch.Dispatcher;
+import org.rockstat.band.internal.durable.DurableStream;
 import org.rockstat.band.internal.metrics.BandMetrics;
 import org.rockstat.band.internal.problem.Problems;
 import org.rockstat.band.internal.transport.Transport;
@@ -29,6 +30,9 @@ public interface ServiceMetrics extends BandMetrics, AutoCloseable {
 
     /** Registers the gauges read from the service's bulkheads and transport. */
     default void watch(Dispatcher dispatcher, Transport transport) {}
+
+    /** Registers the meters of the durable listeners' stream (only a service that has one). */
+    default void watch(DurableStream.Stats durable) {}
 
     /** True when {@link #scrape()} has something to say ({@code metrics.prometheus: true}). */
     default boolean prometheus() {

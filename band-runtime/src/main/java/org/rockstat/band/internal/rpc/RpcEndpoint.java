@@ -16,6 +16,7 @@ import org.rockstat.band.call.RpcException;
 import org.rockstat.band.client.RpcClient;
 import org.rockstat.band.internal.concurrent.Futures;
 import org.rockstat.band.internal.dispatch.Dispatcher;
+import org.rockstat.band.internal.durable.DurableStream;
 import org.rockstat.band.internal.json.Json;
 import org.rockstat.band.internal.metrics.BandMetrics;
 import org.rockstat.band.internal.replica.ReplicaSet;
@@ -66,6 +67,9 @@ public final class RpcEndpoint implements AutoCloseable {
     private volatile java.util.Map<String, String> answerAs = java.util.Map.of();
     private volatile Dispatcher dispatcher;
     private volatile ReplicaSet replicas;
+    /** Null unless a listener is durable: then its broadcasts are appended to the service's stream. */
+    private volatile DurableStream durable;
+
     private volatile AtomicInteger arriving = new AtomicInteger();
     /** Requests being served whose answer Redis has not yet taken (or refused): a stop waits for them. */
     private final AtomicInteger answering = new AtomicInteger();
@@ -191,6 +195,15 @@ public final class RpcEndpoint implements AutoCloseable {
      */
     public void replicas(ReplicaSet replicas) {
         this.replicas = replicas;
+    }
+
+    /**
+     * Appends the broadcasts a durable listener takes to {@code stream}: every replica that
+     * receives one appends it (the stream keeps one per event id), the owner alone an event
+     * without an id. Without it (no durable listener) nothing on the path changes.
+     */
+    public void durable(DurableStream stream) {
+        this.durable = stream;
     }
 
     /**
@@ -329,7 +342,9 @@ public final class RpcEndpoint implements AutoCloseable {
             return;
         }
         boolean owned = mine(view, message, text);
-        if (!owned && !(MethodSpec.BROADCAST.equals(message.method()) && everyReplicaListeners())) {
+        DurableStream stream = durable;
+        boolean broadcast = MethodSpec.BROADCAST.equals(message.method());
+        if (!owned && !(broadcast && (everyReplicaListeners() || stream != null))) {
             // another replica of the service owns it
             return;
         }
@@ -363,7 +378,32 @@ public final class RpcEndpoint implements AutoCloseable {
                     WireText.of(channel));
             return;
         }
-        dispatch(message, params instanceof ObjectNode p ? p : Json.object(), owned);
+        ObjectNode body = params instanceof ObjectNode p ? p : Json.object();
+        if (stream != null && broadcast) {
+            appendDurable(stream, message, body, owned);
+            if (!owned && !everyReplicaListeners()) {
+                // appended for the durable listeners; nothing else of it is this replica's
+                return;
+            }
+        }
+        dispatch(message, body, owned);
+    }
+
+    /**
+     * Appends a broadcast to the durable stream when a durable listener takes it. An event with an id is
+     * appended by every replica (the stream keeps it once: a dead owner's share is not lost), one
+     * without by its owner only.
+     */
+    private void appendDurable(DurableStream stream, Envelope message, ObjectNode params, boolean owned) {
+        Dispatcher d = dispatcher;
+        JsonNode key = params.get("key");
+        if (d != null && d.durableWants(key == null ? "" : key.asText())) {
+            JsonNode id = params.get("id");
+            String eventId = id != null && id.isTextual() ? id.asText() : null;
+            if (eventId != null || owned) {
+                stream.append(eventId, message.from(), params);
+            }
+        }
     }
 
     private boolean everyReplicaListeners() {

@@ -15,6 +15,7 @@ import org.rockstat.band.client.RpcClient;
 import org.rockstat.band.config.Settings;
 import org.rockstat.band.internal.config.RuntimeConfig;
 import org.rockstat.band.internal.dispatch.Dispatcher;
+import org.rockstat.band.internal.durable.DurableStream;
 import org.rockstat.band.internal.health.Health;
 import org.rockstat.band.internal.heartbeat.Heartbeat;
 import org.rockstat.band.internal.http.BandRoutes;
@@ -31,6 +32,7 @@ import org.rockstat.band.internal.replica.ReplicaSet;
 import org.rockstat.band.internal.rpc.Channels;
 import org.rockstat.band.internal.rpc.RpcEndpoint;
 import org.rockstat.band.internal.status.StatusMethod;
+import org.rockstat.band.internal.transport.RedisTransport;
 import org.rockstat.band.internal.transport.Transport;
 import org.rockstat.band.internal.transport.TransportOptions;
 import org.rockstat.band.internal.transport.Transports;
@@ -76,6 +78,7 @@ public final class ServiceAssembly {
     private Heartbeat heartbeat;
     private Health health;
     private ReplicaSet replicas;
+    private DurableStream durable;
     private Lifecycle lifecycle;
     private ServiceMetrics metrics = ServiceMetrics.OFF;
     private CompletableFuture<Void> ready;
@@ -204,6 +207,7 @@ public final class ServiceAssembly {
             Set<String> channels = Channels.of(model, config);
             replicas = new ReplicaSet(config.name(), transport, REPLICA_BEAT, REPLICA_TIMEOUT);
             endpoint.replicas(replicas);
+            startDurable();
             CompletableFuture<Void> subscribed = endpoint.start(channels, dispatcher);
             CompletableFuture<Void> joined = replicas.start(subscribed);
             ready = CompletableFuture.allOf(subscribed, joined);
@@ -331,6 +335,10 @@ public final class ServiceAssembly {
         if (replicas != null) {
             leaveReplicas(deadline);
         }
+        if (durable != null) {
+            // what runs from the stream finishes and is acknowledged; the rest is claimed by the others
+            durable.close(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
         if (dispatcher != null) {
             dispatcher.drain();
         }
@@ -382,6 +390,28 @@ public final class ServiceAssembly {
         metrics.close();
         log.info("Service '{}' stopped in {} ms", config.name(), (System.nanoTime() - begin) / 1_000_000);
         stopped.countDown();
+    }
+
+    /**
+     * Feeds the durable listeners from the service's Redis Stream (docs/durable.md); nothing at all
+     * without a durable listener. The in-process bus has no stream: they run as plain listeners.
+     */
+    private void startDurable() {
+        if (!dispatcher.hasDurableListeners()) {
+            return;
+        }
+        if (transport instanceof RedisTransport redis) {
+            durable = new DurableStream(
+                    config.name(), replicas.id(), redis::connectDedicated, config.durable(), dispatcher);
+            endpoint.durable(durable);
+            durable.start();
+            metrics.watch(durable.stats());
+        } else {
+            log.info(
+                    "Durable listeners run as plain listeners on {} (no Redis Stream): an event being processed at"
+                            + " a crash is lost",
+                    transport.description());
+        }
     }
 
     /**
@@ -487,6 +517,11 @@ public final class ServiceAssembly {
     /** Liveness and readiness ({@code /__health/...}), for the testkit and tools. */
     public Health health() {
         return health;
+    }
+
+    /** The stream feeding the durable listeners; null without one (or on the in-process bus). */
+    public DurableStream durable() {
+        return durable;
     }
 
     /** The replicas of this service as this one sees them. */

@@ -8,6 +8,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.protocol.CommandHandler;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -197,6 +198,15 @@ public final class RedisTransport implements Transport {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Opens a connection of its own to this transport's Redis (same address, credentials, TLS and
+     * timeouts), outside the sessions: for blocking stream reads, which must not stall the
+     * publishes and the subscription. The caller closes it; it is not rebuilt when lost.
+     */
+    public StatefulRedisConnection<String, String> connectDedicated() {
+        return client.connect(StringCodec.UTF8, uri);
     }
 
     @Override

@@ -1,0 +1,40 @@
+package org.rockstat.band.internal.rpc;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * One replica of a service with a durable listener in its own JVM, for
+ * {@link DurableProcessTest}: {@code DurableMain <redis dsn> <name> <log file> <work ms> <max_len>}.
+ * Each event its listener stored is a line of the log file. Prints {@code READY <http port>} once
+ * it knows the other replicas; runs until killed or stdin closes.
+ */
+public final class DurableMain {
+    private DurableMain() {}
+
+    public static void main(String[] args) throws java.io.IOException {
+        DurableService service = new DurableService(Long.parseLong(args[3]), Path.of(args[2]));
+        ServiceFixture fixture = new ServiceFixture(
+                args[1],
+                service,
+                args[0],
+                Map.of(),
+                Map.of(
+                        "durable",
+                        Map.of("claim_idle_ms", 1_000, "max_deliveries", 3, "max_len", Integer.parseInt(args[4]))),
+                false);
+        // the machine is shared: connecting can take many seconds
+        fixture.assembly
+                .ready()
+                .orTimeout(90, java.util.concurrent.TimeUnit.SECONDS)
+                .join();
+        Runtime.getRuntime().addShutdownHook(new Thread(fixture::close, "stop"));
+        System.out.println("READY " + fixture.assembly.httpPort());
+        System.out.flush();
+        while (System.in.read() >= 0) {
+            // runs until stdin closes or a signal stops the JVM
+        }
+        fixture.close();
+        System.exit(0);
+    }
+}
