@@ -153,6 +153,8 @@ def (Process run2, File run2Log, long run2At) = startMake('run')
 String edited = awaitAnswer(run2, run2Log, '/hello')
 long restartMillis = (System.nanoTime() - run2At).intdiv(1_000_000)
 assert slurper.parseText(edited).text == 'Hello, there!': "the edit is not in the restarted service: $edited"
+assert run2Log.text.contains("Only my_service's sources changed since Maven's last build: compiling them with javac"):
+        "make run went through Maven for an edit to the service's source alone:\n$run2Log.text"
 println "verify.groovy: make run, edit to answer: ${restartMillis} ms"
 new File(logs, 'make-run-restart-millis.txt').text = String.valueOf(restartMillis)
 new ProcessBuilder('kill', '-INT', '--', "-${run2.pid()}").start().waitFor()
