@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * One replica of a service with a durable listener in its own JVM, for
- * {@link DurableProcessTest}: {@code DurableMain <redis dsn> <name> <log file> <work ms> <max_len>}.
+ * {@link DurableProcessTest}: {@code DurableMain <redis dsn> <name> <log file> <work ms> <max_len> <claim_idle_ms>}.
  * Each event its listener stored is a line of the log file. Prints {@code READY <http port>} once
  * it knows the other replicas; runs until killed or stdin closes.
  */
@@ -21,20 +21,14 @@ public final class DurableMain {
                 Map.of(),
                 Map.of(
                         "durable",
-                        Map.of("claim_idle_ms", 1_000, "max_deliveries", 3, "max_len", Integer.parseInt(args[4]))),
+                        Map.of(
+                                "claim_idle_ms",
+                                Integer.parseInt(args[5]),
+                                "max_deliveries",
+                                3,
+                                "max_len",
+                                Integer.parseInt(args[4]))),
                 false);
-        // the machine is shared: connecting can take many seconds
-        fixture.assembly
-                .ready()
-                .orTimeout(90, java.util.concurrent.TimeUnit.SECONDS)
-                .join();
-        Runtime.getRuntime().addShutdownHook(new Thread(fixture::close, "stop"));
-        System.out.println("READY " + fixture.assembly.httpPort());
-        System.out.flush();
-        while (System.in.read() >= 0) {
-            // runs until stdin closes or a signal stops the JVM
-        }
-        fixture.close();
-        System.exit(0);
+        ReplicaMain.serve(fixture);
     }
 }

@@ -13,6 +13,15 @@ public final class ReplicaMain {
 
     public static void main(String[] args) throws java.io.IOException {
         ServiceFixture fixture = new ServiceFixture(args[1], new ReplicaService(true), args[0], Map.of(), false);
+        serve(fixture);
+    }
+
+    /**
+     * Serves a started replica as a deployed one is served: {@code READY <http port>} once it knows
+     * the other replicas, then until stdin closes or a signal stops the JVM (the shutdown hook
+     * drains it).
+     */
+    static void serve(ServiceFixture fixture) throws java.io.IOException {
         // the machine is shared: connecting can take many seconds
         fixture.assembly
                 .ready()
