@@ -60,7 +60,7 @@ public final class Band {
     private final List<Path> files;
     private final List<Object> services = new ArrayList<>();
     private final List<Consumer<ServiceModel.Builder>> registrations = new ArrayList<>();
-    private Clock clock = ServiceAssembly.defaultClock();
+    private Clock clock = ServiceAssembly.Options.defaults().clock();
     private boolean started;
 
     private Band(Settings settings, Map<String, String> env, List<Path> files) {
@@ -254,7 +254,11 @@ public final class Band {
             train();
         }
         return new RunningService(
-                ServiceAssembly.start(settings, files, List.copyOf(services), List.copyOf(registrations), clock, env));
+                ServiceAssembly.start(settings, files, List.copyOf(services), List.copyOf(registrations), options()));
+    }
+
+    private ServiceAssembly.Options options() {
+        return ServiceAssembly.Options.defaults().withClock(clock).withEnv(env);
     }
 
     /**
@@ -271,9 +275,7 @@ public final class Band {
                     files,
                     List.copyOf(services),
                     List.copyOf(registrations),
-                    clock,
-                    env,
-                    false));
+                    options().withoutJobs()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("AOT training run interrupted", e);

@@ -93,7 +93,37 @@ public final class ServiceAssembly {
     }
 
     /**
-     * Validates everything, then starts the service.
+     * How a service is started beyond its settings and methods.
+     *
+     * @param clock tasks are planned by it (its zone is cron's), {@code __status} counts uptime by
+     *              it, and methods declaring a {@code Clock} or {@code InstantSource} receive it
+     * @param env   the environment the logging variables ({@code LOG_FORMAT}, {@code LOG_LEVEL_LIBS})
+     *              are checked in
+     * @param jobs  whether workers, tasks and cleanups run (not in the AOT training run: user code
+     *              with effects outside stays out of it)
+     */
+    public record Options(Clock clock, Map<String, String> env, boolean jobs) {
+        /** The machine's clock in its zone (cron runs in local time, as Unix cron does), the process's environment, jobs. */
+        @SuppressWarnings("JavaTimeDefaultTimeZone")
+        public static Options defaults() {
+            return new Options(Clock.systemDefaultZone(), System.getenv(), true);
+        }
+
+        public Options withClock(Clock clock) {
+            return new Options(clock, env, jobs);
+        }
+
+        public Options withEnv(Map<String, String> env) {
+            return new Options(clock, env, jobs);
+        }
+
+        public Options withoutJobs() {
+            return new Options(clock, env, false);
+        }
+    }
+
+    /**
+     * Validates everything, then starts the service with {@link Options#defaults()}.
      *
      * @param configFiles   the YAML files read, for the start-up log (empty: defaults only)
      * @param services      annotated instances, or classes with static methods
@@ -105,43 +135,19 @@ public final class ServiceAssembly {
             List<Path> configFiles,
             List<Object> services,
             List<Consumer<ServiceModel.Builder>> registrations) {
-        return start(settings, configFiles, services, registrations, defaultClock(), System.getenv());
+        return start(settings, configFiles, services, registrations, Options.defaults());
     }
 
-    /** The machine's clock in its zone: cron schedules run in local time, as Unix cron does. */
-    @SuppressWarnings("JavaTimeDefaultTimeZone")
-    public static Clock defaultClock() {
-        return Clock.systemDefaultZone();
-    }
-
-    /**
-     * Like {@link #start(Settings, List, List, List)}, with the clock tasks are planned by (its
-     * zone is cron's), {@code __status} counts uptime by, and methods declaring a {@code Clock} or
-     * {@code InstantSource} parameter receive; {@code env} is the environment the logging
-     * variables ({@code LOG_FORMAT}, {@code LOG_LEVEL_LIBS}) are checked in.
-     */
+    /** Like {@link #start(Settings, List, List, List)}, with other {@link Options}. */
     public static ServiceAssembly start(
             Settings settings,
             List<Path> configFiles,
             List<Object> services,
             List<Consumer<ServiceModel.Builder>> registrations,
-            Clock clock,
-            Map<String, String> env) {
-        return start(settings, configFiles, services, registrations, clock, env, true);
-    }
-
-    /**
-     * Like {@link #start(Settings, List, List, List, Clock, Map)}; without {@code jobs} no worker,
-     * task or cleanup runs (the AOT training run: user code with effects outside stays out of it).
-     */
-    public static ServiceAssembly start(
-            Settings settings,
-            List<Path> configFiles,
-            List<Object> services,
-            List<Consumer<ServiceModel.Builder>> registrations,
-            Clock clock,
-            Map<String, String> env,
-            boolean jobs) {
+            Options options) {
+        Clock clock = options.clock();
+        Map<String, String> env = options.env();
+        boolean jobs = options.jobs();
         long begin = System.nanoTime();
         Problems problems = new Problems();
         RuntimeConfig config = RuntimeConfig.read(settings, problems);

@@ -80,8 +80,9 @@ class AotTrainingTest {
                 List.of(),
                 List.of(new Service()),
                 List.of(),
-                Clock.systemUTC(),
-                Map.of(),
-                false);
+                ServiceAssembly.Options.defaults()
+                        .withClock(Clock.systemUTC())
+                        .withEnv(Map.of())
+                        .withoutJobs());
     }
 }
