@@ -463,8 +463,7 @@ public final class RpcEndpoint implements AutoCloseable {
         String reply;
         if (failure == null) {
             try {
-                reply = WireMessages.result(
-                        request.id(), value instanceof JsonNode node ? node : Json.tree(value), from, request.from());
+                reply = WireMessages.result(request.id(), value, from, request.from());
             } catch (RuntimeException e) {
                 log.warn(
                         "Result of {} for {} cannot be serialised: {}",

@@ -1,7 +1,8 @@
 package org.rockstat.band.internal.rpc;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.rockstat.band.internal.json.Json;
 
@@ -42,15 +43,19 @@ public final class WireMessages {
         return Json.write(node);
     }
 
-    /** A result response; {@code result} {@code null} is written as JSON {@code null}, never omitted. */
-    public static String result(JsonNode id, JsonNode result, String from, String to) {
-        ObjectNode node = base();
-        node.set("id", id);
-        node.set("result", result == null ? NullNode.getInstance() : result);
-        node.put("from", from);
-        node.put("to", to);
-        return Json.write(node);
+    /**
+     * A result response; {@code result} {@code null} is written as JSON {@code null}, never omitted.
+     * The result (a map, a record, a tree…) is serialised straight into the message's text: a tree
+     * made first would cost a second pass over it and its copy, for every answer.
+     */
+    public static String result(JsonNode id, Object result, String from, String to) {
+        return Json.write(new Result(VERSION, id, result, from, to));
     }
+
+    /** A result response's fields in the order every Band answer has had them. */
+    @JsonPropertyOrder({"jsonrpc", "id", "result", "from", "to"})
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record Result(String jsonrpc, JsonNode id, Object result, String from, String to) {}
 
     /** An error response: code and message only (never a stack trace). */
     public static String error(JsonNode id, int code, String message, String from, String to) {
