@@ -7,6 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.rockstat.band.fixtures.JvmProcess;
 import org.rockstat.band.fixtures.RedisServerExtension;
 
 /** Two services in two JVM processes call each other over Redis. */
@@ -17,7 +18,7 @@ class CrossProcessTest {
 
     @Test
     void servicesInSeparateProcessesCallEachOther() throws Exception {
-        try (PeerProcess peer = PeerProcess.start(redis.dsn(), "remote");
+        try (JvmProcess peer = PeerMain.start(redis.dsn(), "remote");
                 ServiceFixture local = ServiceFixture.test("local", redis.dsn())) {
             assertThat(local.client().call("remote", "add", Map.of("a", 20, "b", 22), Duration.ofSeconds(3)))
                     .isEqualTo(42);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.rockstat.band.fixtures.Figures;
+import org.rockstat.band.fixtures.JvmProcess;
 import org.rockstat.band.fixtures.RedisServerExtension;
 import org.rockstat.band.fixtures.WirePeer;
 import org.rockstat.band.fixtures.WirePeer.Dialect;
@@ -45,7 +46,7 @@ class DirectMemoryTest {
 
     @Test
     void aFloodOfLargeBodiesCannotTakeTheMemoryRedisNeeds() throws Exception {
-        try (PeerProcess service = PeerProcess.start(redis.dsn(), NAME, CONTAINER_FLAGS);
+        try (JvmProcess service = PeerMain.start(redis.dsn(), NAME, CONTAINER_FLAGS);
                 WirePeer director = WirePeer.director(redis.dsn());
                 WirePeer front = WirePeer.front(redis.dsn())) {
             AtomicBoolean flooding = new AtomicBoolean(true);

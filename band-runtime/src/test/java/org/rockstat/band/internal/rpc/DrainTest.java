@@ -23,6 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.rockstat.band.fixtures.Figures;
 import org.rockstat.band.fixtures.FreePorts;
+import org.rockstat.band.fixtures.JvmProcess;
 import org.rockstat.band.fixtures.RedisServerExtension;
 import org.rockstat.band.fixtures.WirePeer;
 import org.rockstat.band.fixtures.WirePeer.Dialect;
@@ -96,7 +97,7 @@ class DrainTest {
                 """.formatted(NAME, redis.dsn(), port, graceMillis));
         HttpClient http =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        try (PeerProcess service = PeerProcess.launch(DrainMain.class, List.of(), folder, Map.of("LOG_LEVEL", "info"));
+        try (JvmProcess service = JvmProcess.launch(DrainMain.class, List.of(), folder, Map.of("LOG_LEVEL", "info"));
                 WirePeer caller = new WirePeer(redis.dsn(), "caller", "caller")) {
             await().atMost(Duration.ofSeconds(30))
                     .ignoreExceptions()

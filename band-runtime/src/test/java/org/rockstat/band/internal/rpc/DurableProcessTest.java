@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.rockstat.band.fixtures.Figures;
+import org.rockstat.band.fixtures.JvmProcess;
 import org.rockstat.band.fixtures.RedisServerExtension;
 import org.rockstat.band.internal.durable.DurableStream;
 
@@ -75,11 +76,11 @@ class DurableProcessTest {
     @TempDir
     Path logs;
 
-    private final List<PeerProcess> replicas = new ArrayList<>();
+    private final List<JvmProcess> replicas = new ArrayList<>();
 
     @AfterEach
     void stopAll() {
-        for (PeerProcess replica : replicas) {
+        for (JvmProcess replica : replicas) {
             replica.close();
             replica.output().stream()
                     .filter(line -> line.contains("WARN") || line.contains("DurableStream"))
@@ -87,8 +88,8 @@ class DurableProcessTest {
         }
     }
 
-    private PeerProcess startReplica(int n) {
-        PeerProcess replica = PeerProcess.launch(
+    private JvmProcess startReplica(int n) {
+        JvmProcess replica = JvmProcess.launch(
                 DurableMain.class,
                 List.of(
                         redis.dsn(),
@@ -104,7 +105,7 @@ class DurableProcessTest {
         return replica;
     }
 
-    private static void ready(PeerProcess replica) {
+    private static void ready(JvmProcess replica) {
         try {
             replica.awaitLine("READY ", Duration.ofSeconds(90)); // the machine is shared: JVMs start slowly
         } catch (RuntimeException e) {
@@ -152,8 +153,8 @@ class DurableProcessTest {
 
     @Test
     void aKilledReplicaLosesNoEventItsServiceReceived() throws Exception {
-        PeerProcess first = startReplica(1);
-        PeerProcess second = startReplica(2);
+        JvmProcess first = startReplica(1);
+        JvmProcess second = startReplica(2);
         ready(first);
         ready(second);
         Set<String> poison = new TreeSet<>();
@@ -164,7 +165,7 @@ class DurableProcessTest {
         RedisClient client = RedisClient.create(redis.dsn());
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             RedisCommands<String, String> sync = connection.sync();
-            PeerProcess restarted = null;
+            JvmProcess restarted = null;
             long start = System.nanoTime();
             for (int i = 0; i < EVENTS; i++) {
                 long wait = start + (long) i * 1_000_000_000L / RATE - System.nanoTime();

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.rockstat.band.fixtures.Figures;
 import org.rockstat.band.fixtures.FreePorts;
+import org.rockstat.band.fixtures.JvmProcess;
 import org.rockstat.band.fixtures.RedisServerExtension;
 import org.rockstat.band.fixtures.WirePeer;
 
@@ -37,7 +38,7 @@ class FirstHeartbeatTest {
                 "name: fresh\nredis_dsn: " + redis.dsn() + "\nlisten: 127.0.0.1:" + FreePorts.next() + "\n");
         try (WirePeer director = WirePeer.director(redis.dsn())) {
             long launched = System.nanoTime();
-            try (PeerProcess service = PeerProcess.launch(DrainMain.class, List.of(), folder, Map.of())) {
+            try (JvmProcess service = JvmProcess.launch(DrainMain.class, List.of(), folder, Map.of())) {
                 List<Long> beats = director.awaitHeartbeats("fresh", 1, Duration.ofSeconds(30));
                 long first = beats.getFirst();
                 // director's next move: __status, answered at once

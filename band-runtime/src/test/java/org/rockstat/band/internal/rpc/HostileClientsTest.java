@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.rockstat.band.fixtures.Figures;
+import org.rockstat.band.fixtures.JvmProcess;
 import org.rockstat.band.fixtures.RedisServerExtension;
 
 /**
@@ -36,7 +37,7 @@ class HostileClientsTest {
     @Test
     void visitorsAreAnsweredWhileSlowAndIdleClientsCrowdTheService() throws Exception {
         List<Socket> crowd = Collections.synchronizedList(new ArrayList<>());
-        try (PeerProcess service = PeerProcess.start(redis.dsn(), "hostile", CONTAINER_FLAGS)) {
+        try (JvmProcess service = PeerMain.start(redis.dsn(), "hostile", CONTAINER_FLAGS)) {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", service.httpPort());
             long rssPeak = service.rssBytes();
             for (int i = 0; i < 300; i++) {

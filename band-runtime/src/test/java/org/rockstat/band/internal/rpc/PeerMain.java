@@ -2,9 +2,11 @@ package org.rockstat.band.internal.rpc;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.rockstat.band.annotation.Expose;
 import org.rockstat.band.client.RpcClient;
+import org.rockstat.band.fixtures.JvmProcess;
 
 /**
  * A Band service in its own JVM, for {@link CrossProcessTest}: {@code PeerMain <redis dsn> <name>}.
@@ -26,6 +28,18 @@ public final class PeerMain {
         public Object callBack(String service) {
             return client.call(service, "whoami", Map.of(), Duration.ofSeconds(2));
         }
+    }
+
+    /** Starts peer {@code name} on {@code dsn} with {@code jvmFlags}; returns once it printed READY (30 s at most). */
+    static JvmProcess start(String dsn, String name, String... jvmFlags) {
+        JvmProcess peer = JvmProcess.launch(PeerMain.class, List.of(dsn, name), null, Map.of(), jvmFlags);
+        try {
+            peer.awaitLine("READY ", Duration.ofSeconds(30));
+        } catch (RuntimeException e) {
+            peer.close();
+            throw e;
+        }
+        return peer;
     }
 
     public static void main(String[] args) throws IOException {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.rockstat.band.fixtures.Figures;
+import org.rockstat.band.fixtures.JvmProcess;
 import org.rockstat.band.fixtures.RedisServerExtension;
 
 /**
@@ -43,14 +44,14 @@ class ReplicaProcessTest {
      */
     private static final int RATE = Integer.getInteger("replicas.rate", 100);
 
-    private final List<PeerProcess> replicas = new ArrayList<>();
+    private final List<JvmProcess> replicas = new ArrayList<>();
     /** Replicas stopped during a test: their logs are evidence too. */
-    private final List<PeerProcess> stopped = new ArrayList<>();
+    private final List<JvmProcess> stopped = new ArrayList<>();
 
     @AfterEach
     void stopAll() {
         replicas.addAll(0, stopped);
-        for (PeerProcess replica : replicas) {
+        for (JvmProcess replica : replicas) {
             replica.close();
             // what each replica said about its membership and its drops: the evidence beside the figures
             replica.output().stream()
@@ -59,9 +60,9 @@ class ReplicaProcessTest {
         }
     }
 
-    private PeerProcess startReplica() {
-        PeerProcess replica =
-                PeerProcess.launch(ReplicaMain.class, List.of(redis.dsn(), NAME), null, Map.of(), "-Xmx256m");
+    private JvmProcess startReplica() {
+        JvmProcess replica =
+                JvmProcess.launch(ReplicaMain.class, List.of(redis.dsn(), NAME), null, Map.of(), "-Xmx256m");
         try {
             replica.awaitLine("READY ", Duration.ofSeconds(90)); // the machine is shared: JVMs start slowly
         } catch (RuntimeException e) {
@@ -325,7 +326,7 @@ class ReplicaProcessTest {
         Outcome outcome;
         try (Load load = new Load()) {
             for (int round = 0; round < 2; round++) {
-                PeerProcess old = replicas.removeFirst();
+                JvmProcess old = replicas.removeFirst();
                 stopped.add(old);
                 old.terminate();
                 assertThat(old.awaitExit(Duration.ofSeconds(30))).isIn(0, 143);
@@ -345,7 +346,7 @@ class ReplicaProcessTest {
     @Test
     void aKilledReplicasShareIsTakenOverAfterTheMembershipTimeout() throws Exception {
         startReplica();
-        PeerProcess victim = startReplica();
+        JvmProcess victim = startReplica();
         Outcome outcome;
         long killed;
         try (Load load = new Load()) {
