@@ -60,7 +60,7 @@ class ExampleReplicasTest {
 
     private static final int RATE = Integer.getInteger("replicas.rate", 100);
     private static final Duration STEADY = Duration.ofSeconds(Integer.getInteger("replicas.seconds", 5));
-    private static final Duration START = Duration.ofSeconds(120); // nine JVMs on a shared machine
+    private static final Duration START = Duration.ofMinutes(2); // nine JVMs on a shared machine
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String UA =
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
