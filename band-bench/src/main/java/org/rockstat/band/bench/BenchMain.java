@@ -64,6 +64,11 @@ public final class BenchMain {
                     .mapToInt(x -> Integer.parseInt(x.trim()))
                     .toArray();
     private static final int[] HTTP_CONNECTIONS = {1, 64};
+    /** {@code BenchService.pingNonBlocking}: {@code /ping} declared non-blocking. */
+    private static final String NON_BLOCKING_PATH = "/ping-nb";
+
+    private static final String NON_BLOCKING_NOTE = "band column = GET " + NON_BLOCKING_PATH
+            + ", the same method as /ping declared @Handler(blocking = false): answered on the event loop";
 
     private final Plan plan;
     private final Map<String, Figure> figures = new LinkedHashMap<>();
@@ -156,6 +161,8 @@ public final class BenchMain {
                 PeerProcess bandPeer = new PeerProcess("band", redis.dsn(), 0)) {
             int rawPort = rawPeer.awaitReady();
             int bandPort = bandPeer.awaitReady();
+            long rawPid = rawPeer.pid();
+            long bandPid = bandPeer.pid();
             if (selected("rpc"))
                 try (RpcPair rpc = new RpcPair(redis.dsn())) {
                     System.out.printf(
@@ -231,34 +238,78 @@ public final class BenchMain {
                 return;
             }
             System.out.printf(
-                    "%n[2] HTTP: %s, GET /ping, keep-alive, %.0f s windows%n", HttpPair.version(), plan.httpWindowS);
+                    "%n[2] HTTP: %s, GET /ping (and /ping-nb: the same method declared non-blocking), keep-alive,"
+                            + " %.0f s windows%n",
+                    HttpPair.version(), plan.httpWindowS);
             for (int c : HTTP_CONNECTIONS) {
                 HttpPair.run(rawPort, c, plan.httpWarmupS);
                 HttpPair.run(bandPort, c, plan.httpWarmupS);
+                HttpPair.run(bandPort, c, plan.httpWarmupS, NON_BLOCKING_PATH);
             }
             for (int round = 1; round <= plan.rounds; round++) {
                 for (int c : HTTP_CONNECTIONS) {
-                    HttpPair.Result r = HttpPair.run(rawPort, c, plan.httpWindowS);
-                    HttpPair.Result b = HttpPair.run(bandPort, c, plan.httpWindowS);
+                    // the order turns each round, so neither Band method always runs right after raw
+                    boolean nonBlockingFirst = round % 2 == 0;
+                    HttpPair.Measured raw = HttpPair.measure(rawPid, rawPort, c, plan.httpWindowS, "/ping");
+                    HttpPair.Measured fastRun = nonBlockingFirst
+                            ? HttpPair.measure(bandPid, bandPort, c, plan.httpWindowS, NON_BLOCKING_PATH)
+                            : null;
+                    HttpPair.Measured band = HttpPair.measure(bandPid, bandPort, c, plan.httpWindowS, "/ping");
+                    if (fastRun == null) {
+                        fastRun = HttpPair.measure(bandPid, bandPort, c, plan.httpWindowS, NON_BLOCKING_PATH);
+                    }
+                    HttpPair.Result r = raw.result();
+                    HttpPair.Result b = band.result();
+                    HttpPair.Result n = fastRun.result();
                     Figure rps = fig("http.rps.c" + c, "requests/s", true);
                     rps.params.put("connections", c);
                     rps.raw.add(r.rps());
                     rps.band.add(b.rps());
+                    Figure fast = fig("http.rps.c" + c + ".nonblocking", "requests/s", true);
+                    fast.params.put("connections", c);
+                    fast.params.put("note", NON_BLOCKING_NOTE);
+                    fast.raw.add(r.rps());
+                    fast.band.add(n.rps());
+                    if (!Double.isNaN(raw.cpuMicrosPerRequest())) {
+                        Figure cpu = fig("http.cpu_per_request.c" + c, "us", false);
+                        cpu.params.put("connections", c);
+                        cpu.params.put("note", "server CPU (user + system, /proc/PID/stat) per answered request");
+                        cpu.raw.add(raw.cpuMicrosPerRequest());
+                        cpu.band.add(band.cpuMicrosPerRequest());
+                        Figure fastCpu = fig("http.cpu_per_request.c" + c + ".nonblocking", "us", false);
+                        fastCpu.params.put("connections", c);
+                        fastCpu.params.put("note", NON_BLOCKING_NOTE + "; server CPU per answered request");
+                        fastCpu.raw.add(raw.cpuMicrosPerRequest());
+                        fastCpu.band.add(fastRun.cpuMicrosPerRequest());
+                    }
                     if (c == 64) {
                         Figure p99 = fig("http.p99.c64", "ms", false);
                         p99.params.put("connections", c);
                         p99.raw.add(r.p99Ms());
                         p99.band.add(b.p99Ms());
+                        Figure fastP99 = fig("http.p99.c64.nonblocking", "ms", false);
+                        fastP99.params.put("connections", c);
+                        fastP99.params.put("note", NON_BLOCKING_NOTE);
+                        fastP99.raw.add(r.p99Ms());
+                        fastP99.band.add(n.p99Ms());
                     }
                     System.out.printf(
                             Locale.ROOT,
-                            "  round %d, %2d connections: raw %8.0f req/s p99 %.2f ms | band %8.0f req/s p99 %.2f ms%n",
+                            "  round %d, %2d connections: raw %8.0f req/s p99 %.2f ms %.1f us CPU/req | band %8.0f"
+                                    + " req/s p99 %.2f ms %.1f us | band non-blocking %8.0f req/s p99 %.2f ms %.1f us"
+                                    + " | load %.1f%n",
                             round,
                             c,
                             r.rps(),
                             r.p99Ms(),
+                            raw.cpuMicrosPerRequest(),
                             b.rps(),
-                            b.p99Ms());
+                            b.p99Ms(),
+                            band.cpuMicrosPerRequest(),
+                            n.rps(),
+                            n.p99Ms(),
+                            fastRun.cpuMicrosPerRequest(),
+                            ProcStat.load1());
                 }
             }
         }
@@ -814,6 +865,13 @@ public final class BenchMain {
             "http.rps.c1",
             "http.rps.c64",
             "http.p99.c64",
+            "http.rps.c1.nonblocking",
+            "http.rps.c64.nonblocking",
+            "http.p99.c64.nonblocking",
+            "http.cpu_per_request.c1",
+            "http.cpu_per_request.c1.nonblocking",
+            "http.cpu_per_request.c64",
+            "http.cpu_per_request.c64.nonblocking",
             "dispatch.100B.m10",
             "dispatch.100B.m1000",
             "dispatch.10KB",

@@ -6,7 +6,8 @@ import org.rockstat.band.call.Params;
 
 /**
  * The benchmarked service: {@code echo} answers its params (RPC pair, dispatch pair), {@code ping}
- * answers a small fixed body (HTTP pair), and 48 more handlers make it a 50-method service for
+ * answers a small fixed body (HTTP pair), {@code pingNonBlocking} the same without leaving the
+ * event loop ({@code GET /ping-nb}), and 47 more handlers make it a 50-method service for
  * the start-up figure. Generated once by a shell loop; kept as plain source so the annotation
  * scan at start-up is the real one.
  */
@@ -269,8 +270,12 @@ public final class BenchService {
         return name + ":49:" + count;
     }
 
-    @Handler
-    public String m50(String name, int count) {
-        return name + ":50:" + count;
+    /**
+     * {@code GET /ping-nb}: {@link #ping} declared non-blocking, so it is answered on the event loop
+     * that read the request (the {@code http.rps.*.nonblocking} figures); the 50th method.
+     */
+    @Handler(path = "/ping-nb", blocking = false)
+    public java.util.Map<String, Object> pingNonBlocking() {
+        return PING_PAYLOAD;
     }
 }

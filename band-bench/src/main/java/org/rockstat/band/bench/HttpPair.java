@@ -13,8 +13,10 @@ final class HttpPair {
     private static final Pattern P99 = Pattern.compile("\\n\\s*99(?:\\.000)?%\\s+([0-9.]+)(us|ms|s)\\b");
     private static final Pattern ERRORS = Pattern.compile("Non-2xx or 3xx responses: (\\d+)|Socket errors: (.*)");
 
-    /** {requests/s, p99 ms} */
-    record Result(double rps, double p99Ms) {}
+    private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in");
+
+    /** {requests/s, p99 ms, requests answered in the window} */
+    record Result(double rps, double p99Ms, long requests) {}
 
     static boolean available() {
         try {
@@ -43,6 +45,26 @@ final class HttpPair {
     }
 
     static Result run(int port, int connections, double seconds) throws Exception {
+        return run(port, connections, seconds, "/ping");
+    }
+
+    /**
+     * wrk against {@code path} ({@code /ping}; {@code /ping-nb}: the non-blocking twin on Band), and
+     * the server's CPU per answered request over the window, in µs ({@code pid} {@code 0}: not measured).
+     */
+    static Measured measure(long pid, int port, int connections, double seconds, String path) throws Exception {
+        boolean cpu = pid > 0 && ProcStat.available();
+        double before = cpu ? ProcStat.cpuSeconds(pid) : 0;
+        Result result = run(port, connections, seconds, path);
+        double used = cpu ? ProcStat.cpuSeconds(pid) - before : Double.NaN;
+        return new Measured(result, result.requests() > 0 ? used * 1e6 / result.requests() : Double.NaN);
+    }
+
+    /** A wrk window and the server's CPU µs per request over it ({@code NaN} when unknown). */
+    record Measured(Result result, double cpuMicrosPerRequest) {}
+
+    /** wrk against {@code path} ({@code /ping}; {@code /ping-nb}: the non-blocking twin on Band). */
+    static Result run(int port, int connections, double seconds, String path) throws Exception {
         int threads = Math.min(connections, 2);
         List<String> cmd = new ArrayList<>(List.of(
                 "wrk",
@@ -52,7 +74,7 @@ final class HttpPair {
                 "--latency",
                 "--timeout",
                 "5s",
-                "http://127.0.0.1:" + port + "/ping"));
+                "http://127.0.0.1:" + port + path));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor((long) seconds + 30, TimeUnit.SECONDS)) {
@@ -74,6 +96,8 @@ final class HttpPair {
             case "s" -> v * 1000;
             default -> v;
         };
-        return new Result(Double.parseDouble(rps.group(1)), ms);
+        Matcher requests = REQUESTS.matcher(out);
+        return new Result(
+                Double.parseDouble(rps.group(1)), ms, requests.find() ? Long.parseLong(requests.group(1)) : 0);
     }
 }

@@ -23,6 +23,10 @@ import java.lang.annotation.Target;
  * // keys and props from config.yaml (key_prefix: in.gen.track, props: {ip: td.ip})
  * @Enricher(keys = "${key_prefix}", props = "${props}")
  * public Map<String, Object> geo(String ip) { ... }
+ *
+ * // never blocks (a lookup in memory): runs on the thread that received the call
+ * @Enricher(keys = "in.gen.track", props = "ua=td.ua", blocking = false)
+ * public Map<String, Object> fast(String ua) { return cache.get(ua); }
  * }</pre>
  */
 @Documented
@@ -44,4 +48,15 @@ public @interface Enricher {
      * so Band answers {@code enrich} from it.
      */
     String alias() default "";
+
+    /**
+     * {@code false} declares that the method never blocks: it runs at once on the thread that
+     * received the call (over HTTP the Netty event loop, without the hop to a virtual thread and
+     * back), instead of on a virtual thread of its own. Timeouts, the bulkhead, metrics and error
+     * answers apply as to any method. It must return within a few milliseconds and never wait: no
+     * sleep, blocking I/O or {@code RpcClient.call}; return a {@code CompletionStage} for work that
+     * waits. One that runs longer than {@code rpc.nonblocking_warn_ms} twice in a row is logged at
+     * WARN, once per method per minute. See {@link org.rockstat.band.method.MethodSpec#withBlocking}.
+     */
+    boolean blocking() default true;
 }

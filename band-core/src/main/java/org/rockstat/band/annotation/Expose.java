@@ -13,6 +13,9 @@ import java.lang.annotation.Target;
  * <pre>{@code
  * @Expose
  * public Map<String, Object> stats() { return Map.of("received", received.get()); }
+ *
+ * @Expose(blocking = false)   // never blocks: answered on the event loop that received it
+ * public long count() { return received.get(); }
  * }</pre>
  */
 @Documented
@@ -24,4 +27,15 @@ public @interface Expose {
 
     /** HTTP path, e.g. {@code /stats/:kind}; defaults to {@code /<name>}. */
     String path() default "";
+
+    /**
+     * {@code false} declares that the method never blocks: it runs at once on the thread that
+     * received the call (over HTTP the Netty event loop, without the hop to a virtual thread and
+     * back), instead of on a virtual thread of its own. Timeouts, the bulkhead, metrics and error
+     * answers apply as to any method. It must return within a few milliseconds and never wait: no
+     * sleep, blocking I/O or {@code RpcClient.call}; return a {@code CompletionStage} for work that
+     * waits. One that runs longer than {@code rpc.nonblocking_warn_ms} twice in a row is logged at
+     * WARN, once per method per minute. See {@link org.rockstat.band.method.MethodSpec#withBlocking}.
+     */
+    boolean blocking() default true;
 }

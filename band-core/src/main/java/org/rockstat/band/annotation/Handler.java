@@ -21,6 +21,9 @@ import java.lang.annotation.Target;
  *
  * @Handler(path = "/hello/:who", timeout = 2000)   // served at GET /hello/ann over HTTP
  * public String hello(String who) { return "Hello, " + who; }
+ *
+ * @Handler(blocking = false)                      // never blocks: answered on the event loop
+ * public Map<String, Object> ping() { return Map.of("ok", true); }
  * }</pre>
  */
 @Documented
@@ -41,4 +44,15 @@ public @interface Handler {
      * here. {@code 0} (the default) leaves front's own short default in force.
      */
     long timeout() default 0;
+
+    /**
+     * {@code false} declares that the method never blocks: it runs at once on the thread that
+     * received the call (over HTTP the Netty event loop, without the hop to a virtual thread and
+     * back), instead of on a virtual thread of its own. Timeouts, the bulkhead, metrics and error
+     * answers apply as to any method. It must return within a few milliseconds and never wait: no
+     * sleep, blocking I/O or {@code RpcClient.call}; return a {@code CompletionStage} for work that
+     * waits. One that runs longer than {@code rpc.nonblocking_warn_ms} twice in a row is logged at
+     * WARN, once per method per minute. See {@link org.rockstat.band.method.MethodSpec#withBlocking}.
+     */
+    boolean blocking() default true;
 }

@@ -25,6 +25,9 @@ import java.lang.annotation.Target;
  *
  * @Listener(durable = true)           // from the service's Redis Stream: survives a crash (docs/durable.md)
  * public void archive(Event event) { store.insert(event); }
+ *
+ * @Listener(blocking = false)         // never blocks: counts in memory on the receiving thread
+ * public void count(Event event) { counter.increment(); }
  * }</pre>
  */
 @Documented
@@ -44,4 +47,15 @@ public @interface Listener {
      * {@link #everyReplica()}. Needs Redis (on the in-process bus it runs as a plain listener).
      */
     boolean durable() default false;
+
+    /**
+     * {@code false} declares that the method never blocks: it runs at once on the thread that
+     * received the call (over HTTP the Netty event loop, without the hop to a virtual thread and
+     * back), instead of on a virtual thread of its own. Timeouts, the bulkhead, metrics and error
+     * answers apply as to any method. It must return within a few milliseconds and never wait: no
+     * sleep, blocking I/O or {@code RpcClient.call}; return a {@code CompletionStage} for work that
+     * waits. One that runs longer than {@code rpc.nonblocking_warn_ms} twice in a row is logged at
+     * WARN, once per method per minute. See {@link org.rockstat.band.method.MethodSpec#withBlocking}.
+     */
+    boolean blocking() default true;
 }

@@ -20,6 +20,7 @@ import java.util.Objects;
  * MethodSpec.listener().withEveryReplica(true);   // each replica, not one of them
  * MethodSpec.listener().withDurable(true);        // from the service's stream: nothing received is lost
  * MethodSpec.exposed("stats");
+ * MethodSpec.handler("ping").withBlocking(false); // never blocks: runs on the event loop, no thread hop
  * }</pre>
  *
  * <p>Immutable.
@@ -39,6 +40,7 @@ public final class MethodSpec {
     private final Map<String, String> props;
     private final boolean everyReplica;
     private final boolean durable;
+    private final boolean blocking;
 
     private MethodSpec(
             String name,
@@ -49,7 +51,8 @@ public final class MethodSpec {
             List<String> keys,
             Map<String, String> props,
             boolean everyReplica,
-            boolean durable) {
+            boolean durable,
+            boolean blocking) {
         this.name = Objects.requireNonNull(name, "name");
         this.role = Objects.requireNonNull(role, "role");
         this.path = path;
@@ -60,51 +63,53 @@ public final class MethodSpec {
         this.props = props == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(props));
         this.everyReplica = everyReplica;
         this.durable = durable;
+        this.blocking = blocking;
     }
 
     /** A handler named {@code name} ({@code "*"} for the wildcard). */
     public static MethodSpec handler(String name) {
-        return new MethodSpec(name, Role.HANDLER, null, null, 0, List.of(), Map.of(), false, false);
+        return new MethodSpec(name, Role.HANDLER, null, null, 0, List.of(), Map.of(), false, false, true);
     }
 
     /** The enricher, for events whose key starts with one of {@code keys}. */
     public static MethodSpec enricher(List<String> keys, Map<String, String> props) {
-        return new MethodSpec(ENRICH, Role.ENRICHER, null, null, 0, keys, props, false, false);
+        return new MethodSpec(ENRICH, Role.ENRICHER, null, null, 0, keys, props, false, false, true);
     }
 
     /** A listener of every broadcast event. */
     public static MethodSpec listener() {
-        return new MethodSpec(BROADCAST, Role.LISTENER, null, null, 0, List.of(), Map.of(), false, false);
+        return new MethodSpec(BROADCAST, Role.LISTENER, null, null, 0, List.of(), Map.of(), false, false, true);
     }
 
     /** A method callable by name, not registered with front. */
     public static MethodSpec exposed(String name) {
-        return new MethodSpec(name, Role.EXPOSED, null, null, 0, List.of(), Map.of(), false, false);
+        return new MethodSpec(name, Role.EXPOSED, null, null, 0, List.of(), Map.of(), false, false, true);
     }
 
     /** A copy served over HTTP at {@code path} (may contain {@code :param} segments). */
     public MethodSpec withPath(String path) {
-        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica, durable);
+        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica, durable, blocking);
     }
 
     /** A copy registered under another service name. */
     public MethodSpec withAlias(String alias) {
-        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica, durable);
+        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica, durable, blocking);
     }
 
     /** A copy with a timeout: told to front and enforced here ({@link Duration#ZERO}: none). */
     public MethodSpec withTimeout(Duration timeout) {
-        return new MethodSpec(name, role, path, alias, timeout.toMillis(), keys, props, everyReplica, durable);
+        return new MethodSpec(
+                name, role, path, alias, timeout.toMillis(), keys, props, everyReplica, durable, blocking);
     }
 
     /** A copy with routing-key prefixes. */
     public MethodSpec withKeys(List<String> keys) {
-        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica, durable);
+        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica, durable, blocking);
     }
 
     /** A copy with enricher props. */
     public MethodSpec withProps(Map<String, String> props) {
-        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica, durable);
+        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica, durable, blocking);
     }
 
     /**
@@ -122,7 +127,7 @@ public final class MethodSpec {
                     "a listener is either run by every replica or durable (one replica, from the service's stream),"
                             + " not both: " + this);
         }
-        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica, durable);
+        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica, durable, blocking);
     }
 
     /**
@@ -146,7 +151,37 @@ public final class MethodSpec {
                     "a listener is either durable (one replica, from the service's stream) or run by every replica,"
                             + " not both: " + this);
         }
-        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica, durable);
+        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica, durable, blocking);
+    }
+
+    /**
+     * A copy that declares whether the method may block ({@code true}, the default) or not
+     * ({@code false}). A method that may block runs on a virtual thread of its own; a
+     * <b>non-blocking</b> one runs at once on the thread that received the call, an HTTP request on
+     * the Netty event loop that read it, which spares two thread hand-offs per request. Its
+     * timeout, bulkhead, metrics, call log and error answers are the same as a blocking one's.
+     *
+     * <p>The contract: the method returns within a few milliseconds and never waits (no
+     * {@code Thread.sleep}, no blocking I/O, no lock held for long, no
+     * {@link org.rockstat.band.client.RpcClient#call} or synchronous typed-client call). Work
+     * that must wait is returned as a {@link java.util.concurrent.CompletionStage}: the call ends
+     * when the stage completes. While a non-blocking method runs, its event loop serves no other
+     * connection; one whose code runs longer than {@code rpc.nonblocking_warn_ms} (10 ms by default)
+     * twice in a row is logged at WARN, once per method per minute. Over Redis the call still runs on the message's
+     * virtual thread.
+     *
+     * <pre>{@code
+     * MethodSpec.handler("ping").withBlocking(false);   // answered on the event loop
+     * MethodSpec.handler("lookup").withBlocking(false); // returns a CompletionStage
+     * }</pre>
+     */
+    public MethodSpec withBlocking(boolean blocking) {
+        return new MethodSpec(name, role, path, alias, timeoutMillis, keys, props, everyReplica, durable, blocking);
+    }
+
+    /** False for a method that declared it never blocks (see {@link #withBlocking}); true by default. */
+    public boolean blocking() {
+        return blocking;
     }
 
     /** True for a listener fed from the service's stream (see {@link #withDurable}). */
@@ -210,12 +245,13 @@ public final class MethodSpec {
                 && keys.equals(that.keys)
                 && props.equals(that.props)
                 && everyReplica == that.everyReplica
-                && durable == that.durable;
+                && durable == that.durable
+                && blocking == that.blocking;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, role, path, alias, timeoutMillis, keys, props, everyReplica, durable);
+        return Objects.hash(name, role, path, alias, timeoutMillis, keys, props, everyReplica, durable, blocking);
     }
 
     @Override
@@ -224,6 +260,7 @@ public final class MethodSpec {
                 + (path == null ? "" : ", path " + path) + (alias == null ? "" : ", alias " + alias)
                 + (timeoutMillis == 0 ? "" : ", timeout " + timeoutMillis + " ms")
                 + (keys.isEmpty() ? "" : ", keys " + keys) + (props.isEmpty() ? "" : ", props " + props)
-                + (everyReplica ? ", every replica" : "") + (durable ? ", durable" : "") + "]";
+                + (everyReplica ? ", every replica" : "") + (durable ? ", durable" : "")
+                + (blocking ? "" : ", non-blocking") + "]";
     }
 }

@@ -42,6 +42,8 @@ public enum ConfigKey {
     RPC_PUBLISH_QUEUE("rpc.publish_queue"),
     /** Messages received and not yet taken before reading pauses. */
     RPC_MAX_INBOX("rpc.max_inbox"),
+    /** A non-blocking method whose code runs longer than this is logged at WARN. */
+    RPC_NONBLOCKING_WARN_MS("rpc.nonblocking_warn_ms"),
     /** First heartbeat after start-up. */
     RPC_HEARTBEAT_DELAY_MS("rpc.heartbeat_delay_ms"),
     /** Heartbeat period. */

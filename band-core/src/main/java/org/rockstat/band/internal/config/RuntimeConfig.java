@@ -183,6 +183,8 @@ public record RuntimeConfig(
     public static final int DEFAULT_MAX_QUEUED = 10_000;
     /** Default {@code rpc.max_abandoned} per method. */
     public static final int DEFAULT_MAX_ABANDONED = 1_000;
+    /** Default {@code rpc.nonblocking_warn_ms}: a non-blocking method running longer is logged. */
+    public static final long DEFAULT_NONBLOCKING_WARN_MS = 10;
     /** Default {@code rpc.max_message_bytes}: 1 MiB. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
     /** Default {@code http.max_body}: 1 MiB. */
@@ -206,6 +208,7 @@ public record RuntimeConfig(
      * @param publishQueue    messages waiting to be published
      * @param maxInbox        messages received and not yet taken before reading pauses (it pauses too while half of
      *                        {@code publishQueue} waits to be written)
+     * @param nonBlockingWarn a method declared non-blocking whose code runs longer than this is logged at WARN
      */
     public record Rpc(
             int maxInFlight,
@@ -217,7 +220,8 @@ public record RuntimeConfig(
             Duration watchdogEvery,
             Duration watchdogTimeout,
             int publishQueue,
-            int maxInbox) {
+            int maxInbox,
+            Duration nonBlockingWarn) {
         /** The defaults. */
         public static Rpc defaults() {
             return new Rpc(
@@ -233,7 +237,8 @@ public record RuntimeConfig(
                     // a message waits in the inbox for a carrier behind every other one: 2 000 of them at
                     // ~0.1 ms each was front's whole 200 ms wait, and most of a burst was shed; past 256
                     // the rest waits in Redis instead
-                    256);
+                    256,
+                    Duration.ofMillis(DEFAULT_NONBLOCKING_WARN_MS));
         }
     }
 
@@ -349,7 +354,9 @@ public record RuntimeConfig(
                         20,
                         600_000)),
                 reader.integer(ConfigKey.RPC_PUBLISH_QUEUE, defaultRpc.publishQueue(), 1, 10_000_000),
-                reader.integer(ConfigKey.RPC_MAX_INBOX, defaultRpc.maxInbox(), 2, 10_000_000));
+                reader.integer(ConfigKey.RPC_MAX_INBOX, defaultRpc.maxInbox(), 2, 10_000_000),
+                Duration.ofMillis(
+                        reader.number(ConfigKey.RPC_NONBLOCKING_WARN_MS, DEFAULT_NONBLOCKING_WARN_MS, 1, 60_000)));
         if (rpc.watchdogTimeout().compareTo(rpc.watchdogEvery()) <= 0) {
             problems.add(
                     "Setting 'rpc.watchdog_timeout_ms' = "

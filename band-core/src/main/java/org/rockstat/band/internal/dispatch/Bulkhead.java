@@ -37,6 +37,10 @@ final class Bulkhead {
     private final Set<Task> active = ConcurrentHashMap.newKeySet();
     private int running;
     private int abandoned;
+    /** Set once the method's first run was seen: that one (cold code, classes loading) is not judged. */
+    private volatile boolean warmedUp;
+    /** Runs over the non-blocking threshold in a row; racy by design (a hint across event loops, not a count). */
+    private int slowStreak;
 
     Bulkhead(String name, int maxRunning, int maxQueued, int maxAbandoned) {
         this(name, maxRunning, maxQueued, maxAbandoned, CallMeter.NOOP);
@@ -121,6 +125,27 @@ final class Bulkhead {
             active.add(next);
         }
         return next;
+    }
+
+    /**
+     * Tells a non-blocking method's run: {@code slow} when its code ran past the threshold. True
+     * when it broke its promise: this run and the one before were both slow. The first run is not
+     * judged (cold code, classes loading), and one slow run alone is not enough: a GC pause, or a
+     * busy machine's scheduler taking the CPU away for a moment, makes any run slow once.
+     */
+    boolean brokePromise(boolean slow) {
+        if (!warmedUp) {
+            warmedUp = true;
+            return false;
+        }
+        if (!slow) {
+            if (slowStreak != 0) {
+                slowStreak = 0;
+            }
+            return false;
+        }
+        slowStreak++;
+        return slowStreak >= 2;
     }
 
     /** Every waiting task, removed from the queue (shutdown answers them). */

@@ -31,6 +31,7 @@ import org.rockstat.band.internal.metrics.Outcome;
 import org.rockstat.band.internal.registry.MethodDef;
 import org.rockstat.band.internal.registry.ServiceModel;
 import org.rockstat.band.internal.report.Drops;
+import org.rockstat.band.internal.report.RateLimitedLog;
 import org.rockstat.band.internal.report.WireText;
 import org.rockstat.band.internal.trace.CallScope;
 import org.rockstat.band.internal.trace.Trace;
@@ -69,6 +70,22 @@ import org.slf4j.LoggerFactory;
  * event key and trace ids, and an {@code RpcClient} call it makes continues its trace. With the
  * call log on, every call that did not come over HTTP (which has its own access log) ends with
  * one INFO line on {@code org.rockstat.band.calls}: method, caller, outcome, duration.
+ *
+ * <p>A method declared non-blocking ({@link MethodSpec#withBlocking}{@code (false)}) that may run at
+ * once runs on the calling thread, whatever {@code onCallerThread} says: over HTTP that is the
+ * event loop that read the request, which spares the hop to a virtual thread and back. It goes
+ * through the same bulkhead, timeout, metrics, call log, scope and error answers as any other
+ * call; only its thread differs, and a timeout answers it without interrupting that thread (it
+ * belongs to the transport). One that had to wait its turn in its bulkhead runs on a virtual
+ * thread when the turn comes. Two runs in a row of its own code longer than
+ * {@link Options#nonBlockingWarn} (its first call aside: classes load and code is cold; one slow run
+ * alone may be a GC pause or a busy machine) are a broken promise that stalls the thread it runs
+ * on, and are logged at WARN, one line per method per minute with a count:
+ *
+ * <pre>{@code
+ * Method 'ping' (PingService.ping) is declared blocking = false but ran 52 ms on thread band-http-2-1,
+ * the second run in a row longer than rpc.nonblocking_warn_ms (10 ms): it holds up every call ...
+ * }</pre>
  */
 public final class Dispatcher implements AutoCloseable {
     /** Front's wait for a handler without {@code timeout}, and for enrichers (PROTOCOL §7). */
@@ -118,6 +135,18 @@ public final class Dispatcher implements AutoCloseable {
 
     private volatile boolean draining;
 
+    /** Non-blocking methods whose code ran longer than {@link #nonBlockingWarnNanos}: one line per method per minute. */
+    private final RateLimitedLog blocked = new RateLimitedLog(log, BLOCKED_LOG_INTERVAL);
+
+    private final long nonBlockingWarnNanos;
+    private final Duration nonBlockingWarn;
+
+    /** How often a non-blocking method found running long is logged again (with a count of the others). */
+    public static final Duration BLOCKED_LOG_INTERVAL = Duration.ofMinutes(1);
+    /** The default of {@code rpc.nonblocking_warn_ms}. */
+    public static final Duration DEFAULT_NONBLOCKING_WARN =
+            Duration.ofMillis(RuntimeConfig.DEFAULT_NONBLOCKING_WARN_MS);
+
     /**
      * How a dispatcher runs its calls; {@link #defaults()} and the {@code with...} methods change one
      * setting each.
@@ -135,9 +164,16 @@ public final class Dispatcher implements AutoCloseable {
      * @param logCalls   one INFO line per call not over HTTP ({@code rpc.call_log})
      * @param metrics    where calls and drops are told ({@link BandMetrics#NOOP}: nowhere, and not measured)
      * @param nanoClock  the clock a call's wait is measured by ({@code System::nanoTime}; tests move it by hand)
+     * @param nonBlockingWarn a non-blocking method whose code runs longer than this is logged at WARN
+     *                   ({@code rpc.nonblocking_warn_ms})
      */
     public record Options(
-            Limits limits, boolean production, boolean logCalls, BandMetrics metrics, LongSupplier nanoClock) {
+            Limits limits,
+            boolean production,
+            boolean logCalls,
+            BandMetrics metrics,
+            LongSupplier nanoClock,
+            Duration nonBlockingWarn) {
         /** The defaults of {@code rpc.max_in_flight}, {@code max_queued} and {@code max_abandoned}. */
         public static final Limits DEFAULT_LIMITS = new Limits(
                 RuntimeConfig.DEFAULT_MAX_IN_FLIGHT,
@@ -146,12 +182,13 @@ public final class Dispatcher implements AutoCloseable {
 
         /** The default limits, development answers, no call log, no metrics, {@code System::nanoTime}. */
         public static Options defaults() {
-            return new Options(DEFAULT_LIMITS, false, false, BandMetrics.NOOP, System::nanoTime);
+            return new Options(
+                    DEFAULT_LIMITS, false, false, BandMetrics.NOOP, System::nanoTime, DEFAULT_NONBLOCKING_WARN);
         }
 
         /** These options with {@code limits}. */
         public Options withLimits(Limits limits) {
-            return new Options(limits, production, logCalls, metrics, nanoClock);
+            return new Options(limits, production, logCalls, metrics, nanoClock, nonBlockingWarn);
         }
 
         /**
@@ -164,22 +201,27 @@ public final class Dispatcher implements AutoCloseable {
 
         /** These options with production answers on or off. */
         public Options withProduction(boolean production) {
-            return new Options(limits, production, logCalls, metrics, nanoClock);
+            return new Options(limits, production, logCalls, metrics, nanoClock, nonBlockingWarn);
         }
 
         /** These options with the call log on or off. */
         public Options withLogCalls(boolean logCalls) {
-            return new Options(limits, production, logCalls, metrics, nanoClock);
+            return new Options(limits, production, logCalls, metrics, nanoClock, nonBlockingWarn);
         }
 
         /** These options telling calls and drops to {@code metrics}. */
         public Options withMetrics(BandMetrics metrics) {
-            return new Options(limits, production, logCalls, metrics, nanoClock);
+            return new Options(limits, production, logCalls, metrics, nanoClock, nonBlockingWarn);
+        }
+
+        /** These options warning about a non-blocking method whose code runs longer than {@code threshold}. */
+        public Options withNonBlockingWarn(Duration threshold) {
+            return new Options(limits, production, logCalls, metrics, nanoClock, threshold);
         }
 
         /** These options measuring waits by {@code nanoClock}. */
         public Options withNanoClock(LongSupplier nanoClock) {
-            return new Options(limits, production, logCalls, metrics, nanoClock);
+            return new Options(limits, production, logCalls, metrics, nanoClock, nonBlockingWarn);
         }
     }
 
@@ -189,6 +231,8 @@ public final class Dispatcher implements AutoCloseable {
         BandMetrics metrics = options.metrics();
         this.nanoClock = options.nanoClock();
         this.logCalls = options.logCalls();
+        this.nonBlockingWarn = options.nonBlockingWarn();
+        this.nonBlockingWarnNanos = options.nonBlockingWarn().toNanos();
         this.model = model;
         this.everyReplicaListeners =
                 model.listeners().stream().anyMatch(l -> l.spec().everyReplica());
@@ -453,7 +497,7 @@ public final class Dispatcher implements AutoCloseable {
     private CompletableFuture<Object> submit(Task task, boolean onCallerThread) {
         switch (task.bulkhead.admit(task)) {
             case RUN -> {
-                if (onCallerThread) {
+                if (onCallerThread || !task.def.spec().blocking()) {
                     start(task);
                 } else {
                     threads.newThread(() -> start(task)).start();
@@ -542,7 +586,11 @@ public final class Dispatcher implements AutoCloseable {
                             SHED + task.def.name() + " waited " + waited + " ms, longer than front waits"));
             return;
         }
-        task.thread = Thread.currentThread();
+        boolean blocking = task.def.spec().blocking();
+        if (blocking) {
+            // a non-blocking method's thread is the transport's (an event loop): never interrupted
+            task.thread = Thread.currentThread();
+        }
         long timeout = task.def.spec().timeoutMillis();
         if (timeout > 0) {
             var expiry = timer.schedule(
@@ -567,6 +615,7 @@ public final class Dispatcher implements AutoCloseable {
         // the place is freed before the answer is completed, so whoever sees the answer sees the place free
         Object value = null;
         Throwable error = null;
+        long began = blocking ? 0 : nanoClock.getAsLong();
         try {
             value = task.def.handler().handle(task.call);
             if (value instanceof CompletionStage<?> stage) {
@@ -584,13 +633,38 @@ public final class Dispatcher implements AutoCloseable {
         } catch (Throwable e) {
             error = e;
         } finally {
-            if (timeout > 0 && task.result.isDone()) {
+            if (!blocking) {
+                ranFor(task, nanoClock.getAsLong() - began);
+            }
+            if (blocking && timeout > 0 && task.result.isDone()) {
                 // a timeout may have interrupted us after the method returned: the thread goes on answering
                 Thread.interrupted();
             }
         }
         end(task);
         complete(task, value, error);
+    }
+
+    /**
+     * A non-blocking method's code returned after {@code nanos}: past the threshold twice in a row
+     * it broke its promise, and the thread it held (an event loop) served nobody else meanwhile.
+     * Its first call is not judged.
+     */
+    private void ranFor(Task task, long nanos) {
+        if (!task.bulkhead.brokePromise(nanos > nonBlockingWarnNanos)) {
+            return;
+        }
+        blocked.warn(
+                "blocked:" + task.def.source(),
+                "Method '{}' ({}) is declared blocking = false but ran {} ms on thread {}, the second run in a"
+                        + " row longer than rpc.nonblocking_warn_ms ({} ms): it holds up every call that thread serves;"
+                        + " keep it from waiting (return a CompletionStage for work that waits) or leave"
+                        + " blocking at its default (true)",
+                WireText.of(task.def.name()),
+                task.def.source(),
+                TimeUnit.NANOSECONDS.toMillis(nanos),
+                Thread.currentThread().getName(),
+                nonBlockingWarn.toMillis());
     }
 
     /** The method's code returned: free its place and start whoever waits for it. */

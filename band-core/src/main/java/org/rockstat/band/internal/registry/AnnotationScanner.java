@@ -211,14 +211,16 @@ final class AnnotationScanner {
                         MethodSpec.listener()
                                 .withKeys(placeholders.list(l.keys(), unknown(method, "@Listener(keys)")))
                                 .withEveryReplica(l.everyReplica())
-                                .withDurable(l.durable()),
+                                .withDurable(l.durable())
+                                .withBlocking(l.blocking()),
                         "@Listener");
             case Expose x ->
                 method(
                         target,
                         method,
                         MethodSpec.exposed(name(x.name(), method, "@Expose(name)"))
-                                .withPath(path(x.path(), method, "@Expose(path)")),
+                                .withPath(path(x.path(), method, "@Expose(path)"))
+                                .withBlocking(x.blocking()),
                         "@Expose");
             case Worker w -> job(target, method, JobDef.Kind.WORKER, null, "@Worker");
             case Task t -> {
@@ -242,7 +244,8 @@ final class AnnotationScanner {
         return MethodSpec.handler(name(h.name(), method, "@Handler(name)"))
                 .withPath(path(h.path(), method, "@Handler(path)"))
                 .withAlias(blankToNull(placeholders.text(h.alias(), unknown(method, "@Handler(alias)"))))
-                .withTimeout(java.time.Duration.ofMillis(Math.max(0, h.timeout())));
+                .withTimeout(java.time.Duration.ofMillis(Math.max(0, h.timeout())))
+                .withBlocking(h.blocking());
     }
 
     private MethodSpec enricherSpec(Enricher e, Method method) {
@@ -261,7 +264,8 @@ final class AnnotationScanner {
                         where,
                         "write it as \"param=dot.path\", e.g. props = \"ua=td.ua\""));
         return MethodSpec.enricher(keys, props)
-                .withAlias(blankToNull(placeholders.text(e.alias(), unknown(method, "@Enricher(alias)"))));
+                .withAlias(blankToNull(placeholders.text(e.alias(), unknown(method, "@Enricher(alias)"))))
+                .withBlocking(e.blocking());
     }
 
     /** True unless every key was an unknown placeholder (already reported). */
@@ -312,6 +316,9 @@ final class AnnotationScanner {
         if (binders == null) {
             return;
         }
+        if (!spec.blocking() && !fitsNonBlocking(method, annotation)) {
+            return;
+        }
         String fix = "rename one, e.g. " + annotation + "(name = \"" + spec.name() + "2\")";
         if (spec.role() == Role.ENRICHER) {
             fix = "keep one @Enricher per service";
@@ -320,6 +327,37 @@ final class AnnotationScanner {
                 new MethodDef(spec, Invoker.handler(target, method, binders), ArgumentBinder.where(method)),
                 Where.method(method),
                 fix);
+    }
+
+    /**
+     * A method declared non-blocking runs on the thread that received the call (an HTTP event
+     * loop), so it must not take what can only be used by waiting: a typed client with a method
+     * that waits for its answer. Each such parameter is reported.
+     */
+    private boolean fitsNonBlocking(Method method, String annotation) {
+        boolean ok = true;
+        for (Parameter p : method.getParameters()) {
+            if (!RemoteClients.isRemoteService(p.getType())) {
+                continue;
+            }
+            List<String> waiting = RemoteClients.waitingMethods(p.getType());
+            if (waiting.isEmpty()) {
+                continue;
+            }
+            String client = p.getType().getSimpleName();
+            problems.add(
+                    "Typed client " + client + ", whose " + (waiting.size() == 1 ? "method " : "methods ")
+                            + String.join(", ", waiting)
+                            + (waiting.size() == 1 ? " waits for its answer" : " wait for their answer") + ", in "
+                            + annotation + "(blocking = false)",
+                    Where.parameter(method, p.getName()),
+                    "a non-blocking method runs on the thread that received the call (the HTTP event loop) and"
+                            + " must not wait: declare " + client + "." + waiting.get(0)
+                            + " to return a CompletionStage and return one from this method, or leave blocking"
+                            + " out (a virtual thread of its own, where waiting is fine)");
+            ok = false;
+        }
+        return ok;
     }
 
     private void job(Object target, Method method, JobDef.Kind kind, Schedule schedule, String annotation) {

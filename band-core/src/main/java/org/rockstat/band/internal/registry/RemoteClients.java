@@ -91,6 +91,24 @@ public final class RemoteClients {
     }
 
     /**
+     * The methods of typed client {@code type} that wait for their answer (neither a
+     * {@code CompletionStage} nor a notification), sorted by name; empty when it has none, or when
+     * it is unfit (its own problems are reported where it is injected).
+     */
+    static List<String> waitingMethods(Class<?> type) {
+        Checked checked = CHECKED.get(type);
+        if (checked.plan() == null) {
+            return List.of();
+        }
+        return checked.plan().calls().entrySet().stream()
+                .filter(e -> !e.getValue().async() && !e.getValue().notification())
+                .map(e -> e.getKey().getName())
+                .distinct()
+                .sorted()
+                .toList();
+    }
+
+    /**
      * Checks {@code type} into the shared {@code problems} (start-up, where every problem is
      * reported at once) and returns a supplier of one proxy, or null when it is unfit.
      */

@@ -148,7 +148,14 @@ class DispatcherTest {
         Dispatcher.Options all = options.withProduction(true).withLogCalls(true);
         assertThat(all.withLimits(new Dispatcher.Limits(1, 2, 3)))
                 .isEqualTo(new Dispatcher.Options(
-                        new Dispatcher.Limits(1, 2, 3), true, true, BandMetrics.NOOP, options.nanoClock()));
+                        new Dispatcher.Limits(1, 2, 3),
+                        true,
+                        true,
+                        BandMetrics.NOOP,
+                        options.nanoClock(),
+                        rpc.nonBlockingWarn()));
+        assertThat(options.withNonBlockingWarn(Duration.ofMillis(3)).nonBlockingWarn())
+                .isEqualTo(Duration.ofMillis(3));
     }
 
     @Test

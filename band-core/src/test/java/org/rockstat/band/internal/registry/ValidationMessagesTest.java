@@ -342,4 +342,112 @@ class ValidationMessagesTest {
                         "Missing keys for enricher 'enrich': give the routing-key prefixes, e.g."
                                 + " MethodSpec.enricher(List.of(\"in.gen.track\"), props)");
     }
+
+    @org.rockstat.band.client.RemoteService("mmgeo")
+    public interface Geo {
+        Map<String, Object> enrich(String ip);
+
+        Map<String, Object> lookup(String ip);
+
+        java.util.concurrent.CompletionStage<Map<String, Object>> enrichLater(String ip);
+
+        @org.rockstat.band.client.RemoteMethod(notification = true)
+        void forget(String ip);
+    }
+
+    @org.rockstat.band.client.RemoteService("mmgeo")
+    public interface AsyncGeo {
+        java.util.concurrent.CompletionStage<Map<String, Object>> enrich(String ip);
+
+        @org.rockstat.band.client.RemoteMethod(notification = true)
+        void forget(String ip);
+    }
+
+    public static final class NonBlockingCallers {
+        @Handler(blocking = false)
+        public Object locate(String ip, Geo geo) {
+            return geo.enrich(ip);
+        }
+
+        @Expose(blocking = false)
+        public Object later(String ip, AsyncGeo geo) {
+            return geo.enrich(ip);
+        }
+
+        @Listener(blocking = false)
+        public void seen(String ip, Geo geo) {
+            geo.forget(ip);
+        }
+
+        @Handler
+        public Object blocking(String ip, Geo geo) {
+            return geo.enrich(ip);
+        }
+    }
+
+    @Test
+    void aNonBlockingMethodTakingATypedClientThatWaitsIsReported() {
+        ServiceModel.Builder builder = ServiceModel.builder(SETTINGS)
+                .inject(org.rockstat.band.client.RpcClient.class, () -> null)
+                .service(new NonBlockingCallers());
+        // the asynchronous client and the blocking method are fine; both non-blocking users of Geo are not
+        assertThat(catchThrowableOfType(ConfigurationException.class, builder::build)
+                        .problems())
+                .containsExactly(
+                        "Typed client Geo, whose methods enrich, lookup wait for their answer, in"
+                                + " @Handler(blocking = false) for method NonBlockingCallers.locate (parameter 'geo'):"
+                                + " a non-blocking method runs on the thread that received the call (the HTTP event"
+                                + " loop) and must not wait: declare Geo.enrich to return a CompletionStage and return"
+                                + " one from this method, or leave blocking out (a virtual thread of its own, where"
+                                + " waiting is fine)",
+                        "Typed client Geo, whose methods enrich, lookup wait for their answer, in"
+                                + " @Listener(blocking = false) for method NonBlockingCallers.seen (parameter 'geo'):"
+                                + " a non-blocking method runs on the thread that received the call (the HTTP event"
+                                + " loop) and must not wait: declare Geo.enrich to return a CompletionStage and return"
+                                + " one from this method, or leave blocking out (a virtual thread of its own, where"
+                                + " waiting is fine)");
+    }
+
+    public static final class Declared {
+        @Handler(blocking = false)
+        public Object h() {
+            return 1;
+        }
+
+        @Enricher(keys = "in.gen.track", blocking = false)
+        public Object e(String ip) {
+            return ip;
+        }
+
+        @Listener(blocking = false)
+        public void l() {}
+
+        @Expose(blocking = false)
+        public Object x() {
+            return 1;
+        }
+
+        @Expose
+        public Object y() {
+            return 1;
+        }
+    }
+
+    @Test
+    void everyMethodAnnotationCarriesBlockingIntoItsSpec() {
+        ServiceModel model = ServiceModel.builder(SETTINGS)
+                .service(new Declared())
+                .method(MethodSpec.exposed("plain").withBlocking(false), call -> null)
+                .build();
+        assertThat(model.method("h").orElseThrow().spec().blocking()).isFalse();
+        assertThat(model.method("enrich").orElseThrow().spec().blocking()).isFalse();
+        assertThat(model.listeners().get(0).spec().blocking()).isFalse();
+        assertThat(model.method("x").orElseThrow().spec().blocking()).isFalse();
+        assertThat(model.method("y").orElseThrow().spec().blocking()).isTrue();
+        assertThat(model.method("plain").orElseThrow().spec())
+                .isEqualTo(MethodSpec.exposed("plain").withBlocking(false));
+        assertThat(MethodSpec.exposed("plain").withBlocking(false)).isNotEqualTo(MethodSpec.exposed("plain"));
+        assertThat(MethodSpec.handler("ping").withBlocking(false).toString())
+                .isEqualTo("MethodSpec[handler ping, non-blocking]");
+    }
 }

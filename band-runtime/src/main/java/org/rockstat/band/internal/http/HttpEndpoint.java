@@ -93,7 +93,9 @@ public final class HttpEndpoint {
 
     /**
      * The answer to one request. Refusals (404, 405, 400) complete at once; a call completes
-     * where the method finished (a virtual thread), so rendering JSON stays off the event loop.
+     * where the method finished (a virtual thread), so rendering JSON stays off the event loop;
+     * a method declared non-blocking runs, and its answer is rendered, on the calling thread
+     * (the event loop), and the answer is complete when this returns.
      */
     public CompletableFuture<ResponseRenderer.Rendered> handle(HttpExchange request) {
         if (!logAccess) {

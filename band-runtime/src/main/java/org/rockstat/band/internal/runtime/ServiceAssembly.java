@@ -208,6 +208,7 @@ public final class ServiceAssembly {
                                     config.rpc().maxAbandoned()))
                             .withProduction(config.isProduction())
                             .withLogCalls(config.logs().rpcCalls())
+                            .withNonBlockingWarn(config.rpc().nonBlockingWarn())
                             .withMetrics(metrics));
             metrics.watch(dispatcher, transport);
             Set<String> channels = Channels.of(model, config);
