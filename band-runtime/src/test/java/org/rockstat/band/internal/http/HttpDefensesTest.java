@@ -73,10 +73,11 @@ class HttpDefensesTest {
     void anIdleKeepAliveConnectionIsClosedButNotOneWaitingForASlowAnswer() throws Exception {
         try (RawHttp raw = new RawHttp(http.baseUri())) {
             raw.write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+            // answered after 700 ms: the 300 ms idle timeout did not run while the answer was awaited
             assertThat(raw.read().body()).isEqualTo("done");
-            raw.write("GET /plain HTTP/1.1\r\nHost: x\r\n\r\n");
-            assertThat(raw.read().body()).isEqualTo("ok");
-            // then nothing: closed by the server after the idle timeout
+            // then nothing: closed by the server after the idle timeout. (No second request here: a
+            // loaded machine may keep this thread from sending it within 300 ms, and the close
+            // would then be right and the test wrong.)
             assertThat(raw.atEnd()).isTrue();
         }
     }
