@@ -10,6 +10,7 @@ import java.util.function.BiConsumer;
 import org.rockstat.band.client.RpcClient;
 import org.rockstat.band.internal.problem.Problems;
 import org.rockstat.band.internal.rpc.RpcEndpoint;
+import org.rockstat.band.internal.transport.MessageCodec;
 import org.rockstat.band.internal.transport.Transport;
 import org.rockstat.band.internal.transport.Transports;
 
@@ -70,9 +71,18 @@ public final class BandClient implements RpcClient, AutoCloseable {
 
     /**
      * Receives every raw message of {@code channel} (another one than the client's own) until
-     * the subscription is closed; {@code listener} runs on a virtual thread per message.
+     * the subscription is closed; {@code listener} runs on a virtual thread per message, with the
+     * message's text (the bus carries UTF-8 bytes, decoded here for the listener).
      */
     public Subscription subscribe(String channel, BiConsumer<String, String> listener) {
+        return subscribeBytes(channel, (from, message) -> listener.accept(from, MessageCodec.text(message)));
+    }
+
+    /**
+     * {@link #subscribe} with each message as the UTF-8 bytes it was published as (to read, never
+     * to change): what a tool that parses the JSON itself takes, without a {@code String} between.
+     */
+    public Subscription subscribeBytes(String channel, BiConsumer<String, byte[]> listener) {
         if (channel.equals(name)) {
             throw new IllegalArgumentException(
                     "'" + name + "' is this client's own channel: its responses arrive there");
@@ -93,11 +103,20 @@ public final class BandClient implements RpcClient, AutoCloseable {
     }
 
     /**
-     * Publishes one raw message.
+     * Publishes one raw message (as its UTF-8 bytes).
      *
      * @return how many subscribers received it
      */
     public CompletionStage<Long> publish(String channel, String message) {
+        return publish(channel, MessageCodec.bytes(message));
+    }
+
+    /**
+     * Publishes one raw message given as its UTF-8 bytes, which nobody may change afterwards.
+     *
+     * @return how many subscribers received it
+     */
+    public CompletionStage<Long> publish(String channel, byte[] message) {
         return transport.publish(channel, message);
     }
 

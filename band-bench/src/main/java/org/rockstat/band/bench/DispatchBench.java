@@ -54,14 +54,14 @@ public class DispatchBench {
     public String metrics;
 
     private final ObjectMapper plain = new ObjectMapper();
-    private final AtomicReference<CompletableFuture<String>> reply = new AtomicReference<>();
+    private final AtomicReference<CompletableFuture<byte[]>> reply = new AtomicReference<>();
     private RunningService service;
     private BandClient caller;
     private BandClient observer;
     private BandClient.Subscription replies;
     private BandClient.Subscription rawService;
-    private String bandMessage;
-    private String rawMessage;
+    private byte[] bandMessage;
+    private byte[] rawMessage;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -69,15 +69,19 @@ public class DispatchBench {
         service = start(dsn, methods, metrics.equals("on"));
         caller = BandClient.connect("dispatch-publisher", dsn);
         observer = BandClient.connect("dispatch-observer", dsn);
-        replies = observer.subscribe(CALLER, (channel, message) -> reply.get().complete(message));
-        rawService = observer.subscribe(RAW, (channel, message) -> rawEcho(message));
+        // the bus carries bytes: both sides take and give them as they are, no String between
+        replies = observer.subscribeBytes(
+                CALLER, (channel, message) -> reply.get().complete(message));
+        rawService = observer.subscribeBytes(RAW, (channel, message) -> rawEcho(message));
         for (var ready : java.util.List.of(
                 service.ready(), caller.ready(), observer.ready(), replies.ready(), rawService.ready())) {
             ready.toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
         ObjectNode params = params(bytes(payload));
-        bandMessage = request("1712345678901", Peer.BAND_SERVICE, "echo", CALLER, params);
-        rawMessage = request("1712345678901", RAW, "echo", CALLER, params);
+        bandMessage = request("1712345678901", Peer.BAND_SERVICE, "echo", CALLER, params)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        rawMessage =
+                request("1712345678901", RAW, "echo", CALLER, params).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The Band service of this pair on the bus {@code dsn}: {@code echo} and fillers up to {@code methods}. */
@@ -113,24 +117,24 @@ public class DispatchBench {
     }
 
     @Benchmark
-    public String band() throws Exception {
+    public byte[] band() throws Exception {
         return roundTrip(Peer.BAND_SERVICE, bandMessage);
     }
 
     @Benchmark
-    public String raw() throws Exception {
+    public byte[] raw() throws Exception {
         return roundTrip(RAW, rawMessage);
     }
 
-    private String roundTrip(String channel, String message) throws Exception {
-        CompletableFuture<String> answer = new CompletableFuture<>();
+    private byte[] roundTrip(String channel, byte[] message) throws Exception {
+        CompletableFuture<byte[]> answer = new CompletableFuture<>();
         reply.set(answer);
         caller.publish(channel, message);
         return answer.get(10, TimeUnit.SECONDS);
     }
 
     /** What a bare Jackson service does with the request: parse, answer with its params. */
-    private void rawEcho(String message) {
+    private void rawEcho(byte[] message) {
         try {
             JsonNode request = plain.readTree(message);
             ObjectNode response = plain.createObjectNode();
@@ -139,7 +143,7 @@ public class DispatchBench {
             response.set("result", request.get("params"));
             response.put("from", RAW);
             response.put("to", CALLER);
-            caller.publish(CALLER, plain.writeValueAsString(response));
+            caller.publish(CALLER, plain.writeValueAsBytes(response));
         } catch (Exception e) {
             reply.get().completeExceptionally(e);
         }

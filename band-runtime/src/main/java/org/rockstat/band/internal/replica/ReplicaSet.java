@@ -210,8 +210,7 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
             return left;
         }
         transport
-                .publishWithState(
-                        channel, id, null, channel, announcement("leave", id).toString())
+                .publishWithState(channel, id, null, channel, Json.utf8(announcement("leave", id)))
                 .whenComplete((hash, error) -> {
                     if (error != null) {
                         log.warn(
@@ -252,7 +251,7 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
                 announcement("hello", id).put("nonce", attempt.nonce()).put("started", started);
         String member = Json.object().put("started", started).toString();
         transport
-                .publishWithState(channel, id, member, channel, hello.toString())
+                .publishWithState(channel, id, member, channel, Json.utf8(hello))
                 .whenComplete((hash, error) -> {
                     joining.set(false);
                     if (error != null && String.valueOf(error.getMessage()).contains("NOPERM")) {
@@ -294,7 +293,7 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
 
     /** Applied on the receiving thread, in Redis's order, before later messages are looked at. */
     @Override
-    public Runnable arrive(String from, String text) {
+    public Runnable arrive(String from, byte[] text) {
         JsonNode node = parse(text);
         String op = node == null ? null : node.path("op").asText(null);
         String who = node == null ? null : node.path("id").asText(null);
@@ -351,7 +350,7 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
         // an announcement that changes no view
     }
 
-    private static JsonNode parse(String text) {
+    private static JsonNode parse(byte[] text) {
         try {
             return Json.mapper().readTree(text);
         } catch (Exception e) {
@@ -360,7 +359,7 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
     }
 
     @Override
-    public void onMessage(String from, String text) {
+    public void onMessage(String from, byte[] text) {
         arrive(from, text).run();
     }
 
@@ -410,7 +409,7 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
         // our own beats come back the way theirs do: when ours are late too, the delay is ours
         // (reading paused, a starved process), and the silence of the others proves nothing
         boolean hearing = self != null && now - self <= 2 * beat.toNanos();
-        transport.publishUrgent(channel, announcement("beat", id).toString()).whenComplete((n, error) -> {
+        transport.publishUrgent(channel, Json.utf8(announcement("beat", id))).whenComplete((n, error) -> {
             if (error != null) {
                 slow.warn("beat", "A beat to the other replicas of '{}' was not sent: {}", service, error.getMessage());
             }
@@ -439,7 +438,7 @@ public final class ReplicaSet implements MessageListener, AutoCloseable {
                             member,
                             null,
                             channel,
-                            announcement("gone", member).put("by", id).toString())
+                            Json.utf8(announcement("gone", member).put("by", id)))
                     .whenComplete((hash, error) -> {
                         if (error != null) {
                             slow.warn("gone", "Could not announce replica {} gone: {}", member, error.getMessage());

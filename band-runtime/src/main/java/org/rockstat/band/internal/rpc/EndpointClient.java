@@ -176,7 +176,7 @@ final class EndpointClient implements RpcClient {
             return;
         }
         pending.add(call);
-        String message = WireMessages.request(call.id, channel, call.method, name, body, traceparent());
+        byte[] message = WireMessages.request(call.id, channel, call.method, name, body, traceparent());
         transport.publish(channel, message).whenComplete((receivers, error) -> {
             if (error != null) {
                 pending.abort(call.id, "not connected to " + transport.peerName() + " (" + error.getMessage() + ")");

@@ -16,7 +16,7 @@ final class OversizePeek {
     private OversizePeek() {}
 
     /** The envelope of the top-level routing fields, or {@code null} when it is not a JSON object. */
-    static Envelope peek(String text) {
+    static Envelope peek(byte[] text) {
         try (JsonParser parser = Json.mapper().getFactory().createParser(text)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;

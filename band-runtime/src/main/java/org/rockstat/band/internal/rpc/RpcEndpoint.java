@@ -25,6 +25,7 @@ import org.rockstat.band.internal.report.Drops;
 import org.rockstat.band.internal.report.RateLimitedLog;
 import org.rockstat.band.internal.report.WireText;
 import org.rockstat.band.internal.trace.Trace;
+import org.rockstat.band.internal.transport.MessageCodec;
 import org.rockstat.band.internal.transport.MessageListener;
 import org.rockstat.band.internal.transport.Transport;
 import org.rockstat.band.internal.transport.TransportListener;
@@ -79,12 +80,12 @@ public final class RpcEndpoint implements AutoCloseable {
     /** What the transport calls: captures the replicas' view as each message arrives, in Redis's order. */
     private final MessageListener listener = new MessageListener() {
         @Override
-        public void onMessage(String channel, String text) {
+        public void onMessage(String channel, byte[] text) {
             RpcEndpoint.this.onMessage(channel, text);
         }
 
         @Override
-        public Runnable arrive(String channel, String text) {
+        public Runnable arrive(String channel, byte[] text) {
             ReplicaSet set = replicas;
             CompletableFuture<View> view = set == null ? null : set.current();
             AtomicInteger counted = arriving;
@@ -242,12 +243,17 @@ public final class RpcEndpoint implements AutoCloseable {
         return true;
     }
 
-    /** Every message of every subscribed channel arrives here, each on its own virtual thread. */
-    void onMessage(String channel, String text) {
+    /**
+     * Every message of every subscribed channel arrives here, each on its own virtual thread, as
+     * the UTF-8 bytes it was published as: Jackson parses them as they are, and nothing on the way
+     * makes a {@code String} of them (a log line decodes the start it shows, a message without an
+     * id owned by a replica its text: {@link #ownershipKey}).
+     */
+    void onMessage(String channel, byte[] text) {
         handleSafely(channel, text, null);
     }
 
-    private void handleSafely(String channel, String text, CompletableFuture<View> view) {
+    private void handleSafely(String channel, byte[] text, CompletableFuture<View> view) {
         try {
             handle(channel, text, view);
         } catch (RuntimeException e) {
@@ -261,7 +267,7 @@ public final class RpcEndpoint implements AutoCloseable {
      * view captured at its arrival makes it the owner of the message's key (the requester and
      * its id for a request, the event id for a broadcast, the text otherwise).
      */
-    private boolean mine(CompletableFuture<View> view, Envelope message, String text) {
+    private boolean mine(CompletableFuture<View> view, Envelope message, byte[] text) {
         ReplicaSet set = replicas;
         if (view == null || set == null) {
             return true;
@@ -269,28 +275,29 @@ public final class RpcEndpoint implements AutoCloseable {
         return ReplicaSet.await(view).owns(set.id(), ownershipKey(message, text));
     }
 
-    private static String ownershipKey(Envelope message, String text) {
-        if (message == null) {
-            return text;
-        }
-        if (message.id() != null) {
+    private static String ownershipKey(Envelope message, byte[] text) {
+        if (message != null && message.id() != null) {
             return message.from() + "|" + message.idText();
         }
-        JsonNode event = message.params() == null ? null : message.params().get("id");
-        return event != null && event.isTextual() ? "event|" + event.asText() : text;
+        JsonNode event = message == null || message.params() == null
+                ? null
+                : message.params().get("id");
+        // the text as every replica (and every earlier version) hashes it: rare, so decoded here
+        return event != null && event.isTextual() ? "event|" + event.asText() : MessageCodec.text(text);
     }
 
-    private void handle(String channel, String text, CompletableFuture<View> view) {
-        if (overLimit(text, maxMessageBytes)) {
-            if (!mine(view, OversizePeek.peek(text), text)) {
+    private void handle(String channel, byte[] text, CompletableFuture<View> view) {
+        // the bytes as received are what the limit counts: no scan, whatever the characters
+        if (text.length > maxMessageBytes) {
+            Envelope routing = OversizePeek.peek(text);
+            if (!mine(view, routing, text)) {
                 return;
             }
-            int size = utf8Length(text);
             reject(
-                    OversizePeek.peek(text),
+                    routing,
                     channel,
                     RpcException.INVALID_REQUEST,
-                    "Invalid Request: message of " + size + " bytes exceeds the limit of " + maxMessageBytes
+                    "Invalid Request: message of " + text.length + " bytes exceeds the limit of " + maxMessageBytes
                             + " bytes");
             return;
         }
@@ -460,7 +467,7 @@ public final class RpcEndpoint implements AutoCloseable {
 
     private CompletionStage<Long> answer(Envelope request, Object value, Throwable failure) {
         String from = from(request.method());
-        String reply;
+        byte[] reply;
         if (failure == null) {
             try {
                 reply = WireMessages.result(request.id(), value, from, request.from());
@@ -510,7 +517,7 @@ public final class RpcEndpoint implements AutoCloseable {
     }
 
     /** Publishes an answer; Band's own ({@code __status}) go ahead of the queue. One that is lost is counted. */
-    private CompletionStage<Long> send(String to, String message, boolean system) {
+    private CompletionStage<Long> send(String to, byte[] message, boolean system) {
         CompletionStage<Long> sent = system ? transport.publishUrgent(to, message) : transport.publish(to, message);
         sent.whenComplete((ok, error) -> {
             if (error != null) {
@@ -529,37 +536,20 @@ public final class RpcEndpoint implements AutoCloseable {
         return drops;
     }
 
-    /** UTF-8 size without encoding the text. */
-    private static int utf8Length(String text) {
-        return countUtf8(text);
-    }
+    /** Characters of a message a log line shows. */
+    private static final int PREVIEW = 120;
 
-    /** True when {@code text} is over {@code limit} bytes in UTF-8; counts only when it may be. */
-    private static boolean overLimit(String text, int limit) {
-        // a UTF-16 char is at most 3 UTF-8 bytes (a surrogate pair, 2 chars, is 4)
-        return (long) text.length() * 3 > limit && utf8Length(text) > limit;
-    }
-
-    private static int countUtf8(String text) {
-        long bytes = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c)) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
+    /**
+     * The start of a message for a log line, escaped and cut by {@link WireText}: only the bytes
+     * that can hold {@link #PREVIEW} characters are decoded (a UTF-8 character is at most 4), so a
+     * 1 MB message costs a log line what a short one does.
+     */
+    private static WireText preview(byte[] text) {
+        String start = MessageCodec.text(text, PREVIEW * 4);
+        if (start.length() <= PREVIEW && text.length <= PREVIEW * 4) {
+            return WireText.of(start);
         }
-        return (int) Math.min(Integer.MAX_VALUE, bytes);
-    }
-
-    private static WireText preview(String text) {
-        return WireText.of(text.length() > 120 ? text.substring(0, 120) + "... (" + text.length() + " chars)" : text);
+        return WireText.of(start.substring(0, Math.min(start.length(), PREVIEW)) + "... (" + text.length + " bytes)");
     }
 
     /**

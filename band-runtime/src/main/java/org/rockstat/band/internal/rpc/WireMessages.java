@@ -13,43 +13,47 @@ import org.rockstat.band.internal.json.Json;
  * {@code from} and {@code to}, and no {@code method}. A request or notification made while
  * serving a call carries the call's trace in a last field, {@code traceparent}; without one the
  * message is byte for byte what it always was.
+ *
+ * <p>Every message is written as the UTF-8 bytes that are published ({@link Json#utf8}): the
+ * bytes of the text Band used to build and encode, without that text.
  */
 public final class WireMessages {
     public static final String VERSION = "2.0";
 
     private WireMessages() {}
 
-    public static String request(String id, String to, String method, String from, ObjectNode params) {
+    public static byte[] request(String id, String to, String method, String from, ObjectNode params) {
         return request(id, to, method, from, params, null);
     }
 
     /** A request carrying {@code traceparent} (W3C format) when it is not {@code null}. */
-    public static String request(
+    public static byte[] request(
             String id, String to, String method, String from, ObjectNode params, String traceparent) {
         ObjectNode node = base();
         node.put("id", id);
         route(node, to, method, from, params, traceparent);
-        return Json.write(node);
+        return Json.utf8(node);
     }
 
-    public static String notification(String to, String method, String from, ObjectNode params) {
+    public static byte[] notification(String to, String method, String from, ObjectNode params) {
         return notification(to, method, from, params, null);
     }
 
     /** A notification carrying {@code traceparent} (W3C format) when it is not {@code null}. */
-    public static String notification(String to, String method, String from, ObjectNode params, String traceparent) {
+    public static byte[] notification(String to, String method, String from, ObjectNode params, String traceparent) {
         ObjectNode node = base();
         route(node, to, method, from, params, traceparent);
-        return Json.write(node);
+        return Json.utf8(node);
     }
 
     /**
      * A result response; {@code result} {@code null} is written as JSON {@code null}, never omitted.
-     * The result (a map, a record, a tree…) is serialised straight into the message's text: a tree
-     * made first would cost a second pass over it and its copy, for every answer.
+     * The result (a map, a record, a tree…) is serialised straight into the message's bytes: a tree
+     * made first would cost a second pass over it and its copy, for every answer, and a text a
+     * third (its UTF-8 encoding).
      */
-    public static String result(JsonNode id, Object result, String from, String to) {
-        return Json.write(new Result(VERSION, id, result, from, to));
+    public static byte[] result(JsonNode id, Object result, String from, String to) {
+        return Json.utf8(new Result(VERSION, id, result, from, to));
     }
 
     /** A result response's fields in the order every Band answer has had them. */
@@ -58,7 +62,7 @@ public final class WireMessages {
     record Result(String jsonrpc, JsonNode id, Object result, String from, String to) {}
 
     /** An error response: code and message only (never a stack trace). */
-    public static String error(JsonNode id, int code, String message, String from, String to) {
+    public static byte[] error(JsonNode id, int code, String message, String from, String to) {
         ObjectNode node = base();
         node.set("id", id);
         ObjectNode error = node.putObject("error");
@@ -66,7 +70,7 @@ public final class WireMessages {
         error.put("message", message == null ? "" : message);
         node.put("from", from);
         node.put("to", to);
-        return Json.write(node);
+        return Json.utf8(node);
     }
 
     private static ObjectNode base() {

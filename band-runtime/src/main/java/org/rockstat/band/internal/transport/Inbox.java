@@ -46,7 +46,7 @@ final class Inbox {
         this.outboxLow = outboxRoom / 4;
     }
 
-    void deliver(RedisSession s, MessageListener target, String channel, String message) {
+    void deliver(RedisSession s, MessageListener target, String channel, byte[] message) {
         int waiting = backlog.incrementAndGet();
         if (pausedIn != s && (waiting >= maxInbox || outboxQueued.getAsInt() >= outboxHigh)) {
             regulate(s);

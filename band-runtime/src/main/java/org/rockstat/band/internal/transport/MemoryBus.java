@@ -58,7 +58,7 @@ public final class MemoryBus {
      *
      * @return how many received it (as Redis PUBLISH answers)
      */
-    long publish(String channel, String message) {
+    long publish(String channel, byte[] message) {
         List<MemoryTransport> list = subscribers.get(channel);
         if (list == null) {
             return 0;
@@ -78,7 +78,7 @@ public final class MemoryBus {
     }
 
     /** {@link Transport#publishWithState} on this bus: the change, the publish and the read in one step. */
-    Transport.SharedState publishWithState(String key, String field, String value, String channel, String message) {
+    Transport.SharedState publishWithState(String key, String field, String value, String channel, byte[] message) {
         order.lock();
         try {
             Map<String, String> hash = hashes.computeIfAbsent(key, k -> new LinkedHashMap<>());

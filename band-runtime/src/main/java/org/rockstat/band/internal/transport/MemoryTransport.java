@@ -78,7 +78,7 @@ public final class MemoryTransport implements Transport {
     }
 
     @Override
-    public CompletionStage<Long> publish(String channel, String message) {
+    public CompletionStage<Long> publish(String channel, byte[] message) {
         if (state != TransportState.CONNECTED) {
             return CompletableFuture.failedFuture(
                     state == TransportState.CLOSED
@@ -89,13 +89,13 @@ public final class MemoryTransport implements Transport {
     }
 
     @Override
-    public CompletionStage<Long> publishUrgent(String channel, String message) {
+    public CompletionStage<Long> publishUrgent(String channel, byte[] message) {
         return publish(channel, message);
     }
 
     @Override
     public CompletionStage<SharedState> publishWithState(
-            String key, String field, String value, String channel, String message) {
+            String key, String field, String value, String channel, byte[] message) {
         if (state != TransportState.CONNECTED) {
             return publish(channel, message).thenApply(n -> new SharedState(false, Map.of()));
         }
@@ -107,8 +107,11 @@ public final class MemoryTransport implements Transport {
         return new Stats(0, 0, 0, 0, 0, false);
     }
 
-    /** Hands one message to its channel's listener; false when nobody here listens. */
-    boolean deliver(String channel, String message) {
+    /**
+     * Hands one message to its channel's listener; false when nobody here listens. Every
+     * subscriber gets the publisher's array: nobody changes a message once published.
+     */
+    boolean deliver(String channel, byte[] message) {
         MessageListener target = listeners.get(channel);
         if (target == null || state == TransportState.CLOSED) {
             return false;

@@ -3,8 +3,11 @@ package org.rockstat.band.internal.transport;
 /** Receives the messages of subscribed channels. */
 @FunctionalInterface
 public interface MessageListener {
-    /** One message as published; called on a virtual thread of its own. */
-    void onMessage(String channel, String message);
+    /**
+     * One message as published (its UTF-8 bytes, to be read, never changed); called on a virtual
+     * thread of its own.
+     */
+    void onMessage(String channel, byte[] message);
 
     /**
      * Called first, on the receiving thread, in the order the broker delivered the messages of
@@ -12,7 +15,7 @@ public interface MessageListener {
      * Must be quick and never block: it is how a listener sees the messages of several channels
      * in one order (replica membership, {@code internal.replica}).
      */
-    default Runnable arrive(String channel, String message) {
+    default Runnable arrive(String channel, byte[] message) {
         return () -> onMessage(channel, message);
     }
 }

@@ -29,8 +29,10 @@ final class Outbox {
     private static final int BATCH = 512;
 
     /** {@code roomTaken}: it holds a place of {@link TransportOptions#publishQueue()} (system messages do not). */
+    // the message's bytes are carried, never compared: a record's array equality does not matter here
+    @SuppressWarnings("ArrayRecordComponent")
     private record Outgoing(
-            String channel, String message, CompletableFuture<Long> done, RedisSession only, boolean roomTaken) {}
+            String channel, byte[] message, CompletableFuture<Long> done, RedisSession only, boolean roomTaken) {}
 
     private final LinkedBlockingDeque<Outgoing> queue = new LinkedBlockingDeque<>();
     private final Semaphore room;
@@ -73,7 +75,7 @@ final class Outbox {
         return writer != null;
     }
 
-    CompletionStage<Long> offer(String channel, String message, boolean urgent) {
+    CompletionStage<Long> offer(String channel, byte[] message, boolean urgent) {
         CompletableFuture<Long> done = new CompletableFuture<>();
         if (closed) {
             failed.incrementAndGet();
@@ -117,7 +119,7 @@ final class Outbox {
     }
 
     /** A canary for session {@code s} only, ahead of everything; completes with PUBLISH's receiver count. */
-    CompletionStage<Long> offerCanary(RedisSession s, String channel, String message) {
+    CompletionStage<Long> offerCanary(RedisSession s, String channel, byte[] message) {
         CompletableFuture<Long> done = new CompletableFuture<>();
         queue.offerFirst(new Outgoing(channel, message, done, s, false));
         return done;

@@ -10,15 +10,16 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One session of {@link RedisTransport}: a pub/sub connection for the subscriptions, a connection
- * for publishing, and what the watchdog knows of them. A session is never reused: when it ends,
+ * for publishing (both with {@link MessageCodec}: messages as bytes), and what the watchdog knows
+ * of them. A session is never reused: when it ends,
  * the transport opens a new one.
  */
 final class RedisSession {
     /** No such moment (yet). */
     static final long NONE = Long.MIN_VALUE;
 
-    volatile StatefulRedisPubSubConnection<String, String> sub;
-    volatile StatefulRedisConnection<String, String> pub;
+    volatile StatefulRedisPubSubConnection<String, byte[]> sub;
+    volatile StatefulRedisConnection<String, byte[]> pub;
     volatile Channel subChannel;
     volatile Channel pubChannel;
     /** When anything last arrived on the subscription. */

@@ -203,7 +203,9 @@ public final class RedisTransport implements Transport {
     /**
      * Opens a connection of its own to this transport's Redis (same address, credentials, TLS and
      * timeouts), outside the sessions: for blocking stream reads, which must not stall the
-     * publishes and the subscription. The caller closes it; it is not rebuilt when lost.
+     * publishes and the subscription. The caller closes it; it is not rebuilt when lost. Its
+     * values are {@code String}s: stream entries are read and acknowledged one at a time, off the
+     * path of every message the sessions' {@link MessageCodec} is for.
      */
     public StatefulRedisConnection<String, String> connectDedicated() {
         return client.connect(StringCodec.UTF8, uri);
@@ -278,7 +280,7 @@ public final class RedisTransport implements Transport {
     }
 
     @Override
-    public CompletionStage<Long> publish(String channel, String message) {
+    public CompletionStage<Long> publish(String channel, byte[] message) {
         if (state != TransportState.CONNECTED) {
             return CompletableFuture.failedFuture(new RpcException(RpcException.UNAVAILABLE, "not connected to Redis"));
         }
@@ -286,7 +288,7 @@ public final class RedisTransport implements Transport {
     }
 
     @Override
-    public CompletionStage<Long> publishUrgent(String channel, String message) {
+    public CompletionStage<Long> publishUrgent(String channel, byte[] message) {
         if (state != TransportState.CONNECTED) {
             return CompletableFuture.failedFuture(new RpcException(RpcException.UNAVAILABLE, "not connected to Redis"));
         }
@@ -302,7 +304,7 @@ public final class RedisTransport implements Transport {
 
     @Override
     public CompletionStage<SharedState> publishWithState(
-            String key, String field, String value, String channel, String message) {
+            String key, String field, String value, String channel, byte[] message) {
         RedisSession s = session;
         if (state != TransportState.CONNECTED || s == null || s.ended.get()) {
             return CompletableFuture.failedFuture(new RpcException(RpcException.UNAVAILABLE, "not connected to Redis"));
@@ -313,9 +315,10 @@ public final class RedisTransport implements Transport {
                             PUBLISH_WITH_STATE,
                             io.lettuce.core.ScriptOutputType.MULTI,
                             new String[] {key},
-                            field,
-                            value == null ? "" : value,
-                            channel,
+                            // the script's arguments are values: bytes, as the message is
+                            MessageCodec.bytes(field),
+                            MessageCodec.bytes(value == null ? "" : value),
+                            MessageCodec.bytes(channel),
                             message);
             s.pub.flushCommands();
             return reply.thenApply(RedisTransport::pairs);
@@ -324,15 +327,19 @@ public final class RedisTransport implements Transport {
         }
     }
 
-    /** The script's reply: HEXISTS before, then HGETALL's flat list. */
+    /** The script's reply: HEXISTS before, then HGETALL's flat list (of values: bytes). */
     private static SharedState pairs(List<Object> reply) {
         boolean existed = reply.size() > 0 && Long.valueOf(1).equals(reply.get(0));
         List<?> flat = reply.size() > 1 && reply.get(1) instanceof List<?> list ? list : List.of();
         Map<String, String> map = new java.util.LinkedHashMap<>();
         for (int i = 0; i + 1 < flat.size(); i += 2) {
-            map.put(String.valueOf(flat.get(i)), String.valueOf(flat.get(i + 1)));
+            map.put(text(flat.get(i)), text(flat.get(i + 1)));
         }
         return new SharedState(existed, map);
+    }
+
+    private static String text(Object value) {
+        return value instanceof byte[] bytes ? MessageCodec.text(bytes) : String.valueOf(value);
     }
 
     @Override
@@ -397,10 +404,10 @@ public final class RedisTransport implements Transport {
         // with redis-sentinel:// a sentinel's connection is initialised first; the master's address is
         // known only once it answered, so the last channel initialised is always the data node's
         capturing = "sub";
-        s.sub = client.connectPubSub(StringCodec.UTF8, uri);
+        s.sub = client.connectPubSub(MessageCodec.INSTANCE, uri);
         s.subChannel = captured;
         capturing = "pub";
-        s.pub = client.connect(StringCodec.UTF8, uri);
+        s.pub = client.connect(MessageCodec.INSTANCE, uri);
         s.pubChannel = captured;
         capturing = null;
         s.pub.setAutoFlushCommands(false);
@@ -543,7 +550,7 @@ public final class RedisTransport implements Transport {
     }
 
     private void sendCanary(RedisSession s) {
-        outbox.offerCanary(s, canaryChannel, Long.toString(s.canarySeq.incrementAndGet()))
+        outbox.offerCanary(s, canaryChannel, MessageCodec.bytes(Long.toString(s.canarySeq.incrementAndGet())))
                 .thenAccept(receivers -> {
                     if (receivers > 0) {
                         s.lastCanaryTakenNanos = System.nanoTime();
@@ -698,7 +705,7 @@ public final class RedisTransport implements Transport {
     // ---------------------------------------------------------------- receiving
 
     /** Takes the canary out of the pub/sub stream and hands every other message to the {@link Inbox}. */
-    private final class Deliverer extends RedisPubSubAdapter<String, String> {
+    private final class Deliverer extends RedisPubSubAdapter<String, byte[]> {
         private final RedisSession s;
 
         Deliverer(RedisSession s) {
@@ -706,7 +713,7 @@ public final class RedisTransport implements Transport {
         }
 
         @Override
-        public void message(String channel, String message) {
+        public void message(String channel, byte[] message) {
             s.lastHeardNanos = System.nanoTime();
             if (channel.equals(canaryChannel)) {
                 canaryArrived(s);

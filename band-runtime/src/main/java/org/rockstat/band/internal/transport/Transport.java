@@ -4,12 +4,15 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Moves whole text messages between named channels: Redis pub/sub, or the in-process bus. The
+ * Moves whole messages between named channels: Redis pub/sub, or the in-process bus. The
  * protocol engine ({@link org.rockstat.band.internal.rpc.RpcEndpoint}) sits on top and knows
  * nothing of which one it uses.
  *
- * <p>Contract: messages are delivered to the channel's listener on virtual threads (never on an
- * I/O event loop); a publish while disconnected fails fast; subscriptions survive reconnects.
+ * <p>Contract: a message is the UTF-8 bytes of its text, carried as they are published (never
+ * decoded to a {@code String} on the way: {@link MessageCodec}); its array is never changed
+ * once published, by anyone. Messages are delivered to the channel's listener on virtual threads
+ * (never on an I/O event loop); a publish while disconnected fails fast; subscriptions survive
+ * reconnects.
  */
 public interface Transport extends AutoCloseable {
 
@@ -43,13 +46,13 @@ public interface Transport extends AutoCloseable {
      * @return the number of subscribers that received it (as Redis PUBLISH answers); fails at
      *     once when not connected
      */
-    CompletionStage<Long> publish(String channel, String message);
+    CompletionStage<Long> publish(String channel, byte[] message);
 
     /**
      * Publishes one of Band's own messages (heartbeats, {@code __status} answers) ahead of every
      * queued one, so they never wait behind user work.
      */
-    CompletionStage<Long> publishUrgent(String channel, String message);
+    CompletionStage<Long> publishUrgent(String channel, byte[] message);
 
     /**
      * Atomically sets ({@code value} non-null) or removes {@code field} of the hash {@code key},
@@ -61,7 +64,7 @@ public interface Transport extends AutoCloseable {
      *     fails at once when not connected
      */
     CompletionStage<SharedState> publishWithState(
-            String key, String field, String value, String channel, String message);
+            String key, String field, String value, String channel, byte[] message);
 
     /**
      * A hash right after {@link #publishWithState} changed it.

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.rockstat.band.fixtures.LogCapture;
 import org.rockstat.band.internal.transport.MemoryBus;
 import org.rockstat.band.internal.transport.MemoryTransport;
+import org.rockstat.band.internal.transport.MessageCodec;
 
 /**
  * Issue 9 (F.13): what arrives on the wire is logged escaped, truncated and rate-limited. Before,
@@ -24,22 +25,23 @@ class HostileMessagesTest {
                 MemoryTransport attacker = new MemoryTransport(MemoryBus.named(bus), "test")) {
             attacker.start();
             for (int i = 0; i < 10_000; i++) {
-                attacker.publish("victim", "not json " + i)
+                attacker.publish("victim", MessageCodec.bytes("not json " + i))
                         .toCompletableFuture()
                         .get(5, TimeUnit.SECONDS);
             }
             String forged = "evil\n2026-12-01 00:00:00.000 WARN  [main] o.r.b.Band - forged line";
             attacker.publish(
                             "victim",
-                            "{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"victim:add:" + forged.replace("\n", "\\n")
-                                    + "\",\"from\":\"" + forged.replace("\n", "\\n") + "\",\"params\":{}}")
+                            MessageCodec.bytes("{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"victim:add:"
+                                    + forged.replace("\n", "\\n") + "\",\"from\":\"" + forged.replace("\n", "\\n")
+                                    + "\",\"params\":{}}"))
                     .toCompletableFuture()
                     .get(5, TimeUnit.SECONDS);
             String huge = "f".repeat(900_000);
             attacker.publish(
                             "victim",
-                            "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"victim:add:" + huge + "\",\"from\":\"" + huge
-                                    + "\",\"params\":[1]}")
+                            MessageCodec.bytes("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"victim:add:" + huge
+                                    + "\",\"from\":\"" + huge + "\",\"params\":[1]}"))
                     .toCompletableFuture()
                     .get(5, TimeUnit.SECONDS);
 

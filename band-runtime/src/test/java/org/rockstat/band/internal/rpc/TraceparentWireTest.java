@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.rockstat.band.internal.json.Json;
+import org.rockstat.band.internal.transport.MessageCodec;
 
 /** The trace rides in one extra envelope field, and only when there is one. */
 class TraceparentWireTest {
@@ -13,23 +14,23 @@ class TraceparentWireTest {
     @Test
     void withoutATraceTheMessagesAreWhatTheyAlwaysWere() {
         ObjectNode params = Json.object().put("ip", "1.2.3.4");
-        assertThat(WireMessages.request("7", "geo", "lookup", "pages", params, null))
+        assertThat(text(WireMessages.request("7", "geo", "lookup", "pages", params, null)))
                 .isEqualTo(
                         "{\"jsonrpc\":\"2.0\",\"id\":\"7\",\"method\":\"geo:lookup:pages\",\"params\":{\"ip\":\"1.2.3.4\"},"
                                 + "\"to\":\"geo\",\"from\":\"pages\"}")
-                .isEqualTo(WireMessages.request("7", "geo", "lookup", "pages", params));
-        assertThat(WireMessages.notification("geo", "seen", "pages", params, null))
+                .isEqualTo(text(WireMessages.request("7", "geo", "lookup", "pages", params)));
+        assertThat(text(WireMessages.notification("geo", "seen", "pages", params, null)))
                 .isEqualTo("{\"jsonrpc\":\"2.0\",\"method\":\"geo:seen:pages\",\"params\":{\"ip\":\"1.2.3.4\"},"
                         + "\"to\":\"geo\",\"from\":\"pages\"}");
     }
 
     @Test
     void aTraceIsTheLastFieldAndIsReadBack() throws Exception {
-        String request = WireMessages.request("7", "geo", "lookup", "pages", Json.object(), TRACEPARENT);
+        String request = text(WireMessages.request("7", "geo", "lookup", "pages", Json.object(), TRACEPARENT));
         assertThat(request)
                 .isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":\"7\",\"method\":\"geo:lookup:pages\",\"params\":{},"
                         + "\"to\":\"geo\",\"from\":\"pages\",\"traceparent\":\"" + TRACEPARENT + "\"}");
-        assertThat(WireMessages.notification("geo", "seen", "pages", Json.object(), TRACEPARENT))
+        assertThat(text(WireMessages.notification("geo", "seen", "pages", Json.object(), TRACEPARENT)))
                 .endsWith(",\"traceparent\":\"" + TRACEPARENT + "\"}");
 
         Envelope envelope = Envelope.of((ObjectNode) Json.mapper().readTree(request));
@@ -38,5 +39,9 @@ class TraceparentWireTest {
         assertThat(Envelope.of((ObjectNode) Json.mapper().readTree("{\"jsonrpc\":\"2.0\",\"method\":\"a:b:c\"}"))
                         .traceparent())
                 .isNull();
+    }
+
+    private static String text(byte[] message) {
+        return MessageCodec.text(message);
     }
 }

@@ -45,11 +45,12 @@ class ReadGateTest {
             transport.start();
             MessageListener listener = new MessageListener() {
                 @Override
-                public void onMessage(String channel, String message) {}
+                public void onMessage(String channel, byte[] message) {}
 
                 @Override
-                public Runnable arrive(String channel, String message) {
-                    order.add(Integer.parseInt(message.substring(0, message.indexOf(' '))));
+                public Runnable arrive(String channel, byte[] message) {
+                    String text = MessageCodec.text(message);
+                    order.add(Integer.parseInt(text.substring(0, text.indexOf(' '))));
                     if (arrived.incrementAndGet() == PAUSE_AT) {
                         // where the inbox pauses under a burst: on the event loop, mid-decode
                         transport.readSubscriptions(false);

@@ -59,7 +59,7 @@ class RedisTransportReadyTest {
                     Thread.onSpinWait();
                 }
                 transport
-                        .subscribe(Set.of(channel), (ch, message) -> received.complete(message))
+                        .subscribe(Set.of(channel), (ch, message) -> received.complete(MessageCodec.text(message)))
                         .toCompletableFuture()
                         .orTimeout(10, TimeUnit.SECONDS)
                         .join();
@@ -70,7 +70,7 @@ class RedisTransportReadyTest {
                                 round, waitForClients)
                         .isTrue();
                 transport
-                        .publish(channel, "hello " + round)
+                        .publish(channel, MessageCodec.bytes("hello " + round))
                         .toCompletableFuture()
                         .orTimeout(5, TimeUnit.SECONDS)
                         .join();

@@ -76,17 +76,22 @@ class TransportsTest {
             a.start();
             b.start();
             sender.start();
-            a.subscribe(java.util.Set.of("x"), (channel, message) -> got.add("a:" + channel + ":" + message));
-            b.subscribe(java.util.Set.of("x", "y"), (channel, message) -> got.add("b:" + channel + ":" + message));
-            sender.publish("x", "hello");
-            sender.publish("y", "only-b");
+            a.subscribe(
+                    java.util.Set.of("x"),
+                    (channel, message) -> got.add("a:" + channel + ":" + MessageCodec.text(message)));
+            b.subscribe(
+                    java.util.Set.of("x", "y"),
+                    (channel, message) -> got.add("b:" + channel + ":" + MessageCodec.text(message)));
+            sender.publish("x", MessageCodec.bytes("hello"));
+            sender.publish("y", MessageCodec.bytes("only-b"));
             var seen = new java.util.HashSet<String>();
             for (int i = 0; i < 3; i++) {
                 seen.add(got.poll(2, java.util.concurrent.TimeUnit.SECONDS));
             }
             assertThat(seen).containsExactlyInAnyOrder("a:x:hello", "b:x:hello", "b:y:only-b");
             a.close();
-            assertThat(a.publish("x", "z").toCompletableFuture()).isCompletedExceptionally();
+            assertThat(a.publish("x", MessageCodec.bytes("z")).toCompletableFuture())
+                    .isCompletedExceptionally();
         } finally {
             a.close();
         }
