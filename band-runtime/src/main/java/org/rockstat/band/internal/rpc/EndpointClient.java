@@ -25,9 +25,8 @@ import org.rockstat.band.internal.transport.Transport;
  * such a request fails at once ("no service 'x' is listening") instead of waiting its timeout, a
  * {@code requestAll} completes at once with nothing, and a notification to nobody is counted as a
  * drop ({@code unheard}). Each request's end (result, error, timeout, not sent) is told to the
- * metrics per target service and method.
- * drop ({@code unheard}). A call made while serving one (a handler's, a task run's) carries that
- * call's trace ({@link CallScope#current()}), so the callee's log lines share its trace id.
+ * metrics per target service and method. A call made while serving one (a handler's, a task
+ * run's) carries that call's trace ({@link CallScope#current()}), so the callee's log lines share its trace id.
  */
 final class EndpointClient implements RpcClient {
     private final String name;
