@@ -12,7 +12,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.rockstat.band.annotation.Enricher;
 import org.rockstat.band.annotation.Handler;
 import org.rockstat.band.client.RpcClient;
-import org.rockstat.band.config.Settings;
 import org.rockstat.band.fixtures.RedisServerExtension;
 import org.rockstat.band.fixtures.WirePeer;
 import org.rockstat.band.fixtures.WirePeer.Dialect;
@@ -38,24 +37,10 @@ class BandRpcTest {
         }
     }
 
-    private static RunningService band(String name, String dsn, Object service) {
-        return Band.create(Settings.of(Map.of(
-                        "name",
-                        name,
-                        "listen",
-                        "127.0.0.1:0",
-                        "redis_dsn",
-                        dsn,
-                        "rpc",
-                        Map.of("heartbeat_delay_ms", 100, "heartbeat_every_ms", 200))))
-                .service(service)
-                .start();
-    }
-
     @Test
     void servicesInOneJvmCallEachOtherOverTheEmbeddedTransport() throws Exception {
-        try (RunningService geo = band("geo", "", new Geo());
-                RunningService front = band("front_like", "memory://", new Front())) {
+        try (RunningService geo = TestServices.start("geo", "", new Geo());
+                RunningService front = TestServices.start("front_like", "memory://", new Front())) {
             geo.ready().toCompletableFuture().get(10, TimeUnit.SECONDS);
             front.ready().toCompletableFuture().get(10, TimeUnit.SECONDS);
             assertThat(front.rpc().call("front_like", "locate", Map.of("ip", "1.2.3.4"), WAIT))
@@ -67,7 +52,7 @@ class BandRpcTest {
     void aServiceJoinsThePlatformOverRedis() throws Exception {
         try (WirePeer director = WirePeer.director(redis.dsn());
                 WirePeer front = WirePeer.front(redis.dsn());
-                RunningService geo = band("geo", redis.dsn(), new Geo())) {
+                RunningService geo = TestServices.start("geo", redis.dsn(), new Geo())) {
             geo.ready().toCompletableFuture().get(10, TimeUnit.SECONDS);
             await().atMost(WAIT).until(() -> director.heartbeatsFrom("geo").size() >= 2);
             ObjectNode status = director.status("geo", WAIT);

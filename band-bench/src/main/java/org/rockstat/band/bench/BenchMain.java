@@ -172,6 +172,7 @@ public final class BenchMain {
                     long burst = plan.name.equals("quick") ? 1_500 : 3_000;
                     rpc.rawThroughput(64, 0, burst);
                     rpc.bandThroughput(64, 0, burst);
+                    rpc.bandThroughput(RpcPair.ECHO_NON_BLOCKING, 64, 0, burst, rpc.params, 0);
                     rpc.rawLatency(plan.latencyCalls / 2);
                     rpc.bandLatency(plan.latencyCalls / 2);
                     Figure p50 = fig("rpc.p50", "us", false);
@@ -206,18 +207,35 @@ public final class BenchMain {
                             tp.raw.add(r);
                             tp.band.add(b);
                             if (n == 64) {
-                                double h = rpc.rawThroughput(n, plan.tpWarmupMs, plan.tpWindowMs, true);
-                                Figure hopTp = fig("diag.rpc.throughput.inflight64.raw_vthop", "calls/s", true);
-                                hopTp.params.put(
-                                        "note",
-                                        "band column = raw ping-pong with one virtual-thread hand-off on each side");
-                                hopTp.band.add(h);
-                                hopTp.raw.add(r);
-                                System.out.printf(
-                                        Locale.ROOT,
-                                        "  round %d throughput,  64 in flight: raw with a virtual-thread hop per side %8.0f calls/s%n",
+                                // the fast path: the same echo declared non-blocking, against the same raw window
+                                double nb = rpc.bandThroughput(
+                                                RpcPair.ECHO_NON_BLOCKING,
+                                                n,
+                                                plan.tpWarmupMs,
+                                                plan.tpWindowMs,
+                                                rpc.params,
+                                                0)
+                                        .callsPerSecond();
+                                Figure fast = besideRaw(
+                                        "rpc.throughput.inflight64.nonblocking",
+                                        "band non-blocking echo",
                                         round,
-                                        h);
+                                        r,
+                                        nb);
+                                fast.params.put("in_flight", n);
+                                fast.params.put("window_ms", plan.tpWindowMs);
+                                fast.params.put("method", RpcPair.ECHO_NON_BLOCKING);
+                                double h = rpc.rawThroughput(n, plan.tpWarmupMs, plan.tpWindowMs, true);
+                                besideRaw(
+                                                "diag.rpc.throughput.inflight64.raw_vthop",
+                                                "raw with a virtual-thread hop per side",
+                                                round,
+                                                r,
+                                                h)
+                                        .params
+                                        .put(
+                                                "note",
+                                                "band column = raw ping-pong with one virtual-thread hand-off on each side");
                             }
                             System.out.printf(
                                     Locale.ROOT,
@@ -376,6 +394,7 @@ public final class BenchMain {
                 idle.params.put("probe", "VmRSS of the server process 1 s after ready");
                 long burst = plan.name.equals("quick") ? 500 : 2_000;
                 rpc.bandThroughput(64, 0, burst, rpc.params, 0);
+                rpc.bandThroughput(RpcPair.ECHO_NON_BLOCKING, 64, 0, burst, rpc.params, 0);
                 mol.throughput(64, 0, burst, 0);
                 rpc.bandLatency(calls / 4);
                 mol.latency(calls / 4, 0);
@@ -398,7 +417,8 @@ public final class BenchMain {
                                 0,
                                 rpc,
                                 mol,
-                                band.pid());
+                                band.pid(),
+                                n == 64);
                     }
                     for (int bytes : PEER_PAYLOADS) {
                         peerLoad(
@@ -409,7 +429,8 @@ public final class BenchMain {
                                 bytes,
                                 rpc,
                                 mol,
-                                band.pid());
+                                band.pid(),
+                                true);
                     }
                 }
                 Figure peak = peerFig("load.rss_mb", "MB", false);
@@ -453,6 +474,15 @@ public final class BenchMain {
                 loads);
     }
 
+    /** A throughput window at 64 in flight set beside pair 1's raw window {@code raw}: recorded and printed. */
+    private Figure besideRaw(String name, String label, int round, double raw, double value) {
+        Figure f = fig(name, "calls/s", true);
+        f.raw.add(raw);
+        f.band.add(value);
+        System.out.printf(Locale.ROOT, "  round %d throughput,  64 in flight: %s %8.0f calls/s%n", round, label, value);
+        return f;
+    }
+
     private Figure peerFig(String name, String unit, boolean higherIsBetter) {
         Figure f = fig("peer.moleculer." + name, unit, higherIsBetter);
         f.params.put("peer", "moleculer");
@@ -467,11 +497,51 @@ public final class BenchMain {
             int bytes,
             RpcPair rpc,
             MoleculerPeer mol,
-            long bandPid)
+            long bandPid,
+            boolean alsoNonBlocking)
             throws Exception {
-        RpcPair.Load b =
-                rpc.bandThroughput(inFlight, plan.tpWarmupMs, plan.tpWindowMs, peerParams(rpc, bytes), bandPid);
+        com.fasterxml.jackson.databind.node.ObjectNode params = peerParams(rpc, bytes);
+        // the order turns each round, so neither Band method always runs right after Moleculer
+        boolean nonBlockingFirst = alsoNonBlocking && round % 2 == 0;
+        RpcPair.Load fast = nonBlockingFirst ? nonBlocking(rpc, inFlight, params, bandPid) : null;
+        RpcPair.Load b = rpc.bandThroughput(inFlight, plan.tpWarmupMs, plan.tpWindowMs, params, bandPid);
         RpcPair.Load m = mol.throughput(inFlight, plan.tpWarmupMs, plan.tpWindowMs, bytes);
+        if (alsoNonBlocking && fast == null) {
+            fast = nonBlocking(rpc, inFlight, params, bandPid);
+        }
+        peerFigures(tpName, cpuName, inFlight, bytes, b, m);
+        System.out.printf(
+                Locale.ROOT,
+                "  round %d %3d in flight, %6d B payload: band %7.0f calls/s %6.1f cpu us/call | moleculer %7.0f calls/s %6.1f cpu us/call%n",
+                round,
+                inFlight,
+                bytes,
+                b.callsPerSecond(),
+                b.serverCpuUsPerCall(),
+                m.callsPerSecond(),
+                m.serverCpuUsPerCall());
+        if (fast != null) {
+            peerFigures(tpName + ".nonblocking", cpuName + ".nonblocking", inFlight, bytes, fast, m);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  round %d %3d in flight, %6d B payload: band non-blocking echo %7.0f calls/s %6.1f cpu us/call%n",
+                    round,
+                    inFlight,
+                    bytes,
+                    fast.callsPerSecond(),
+                    fast.serverCpuUsPerCall());
+        }
+    }
+
+    private RpcPair.Load nonBlocking(
+            RpcPair rpc, int inFlight, com.fasterxml.jackson.databind.node.ObjectNode params, long bandPid)
+            throws Exception {
+        return rpc.bandThroughput(
+                RpcPair.ECHO_NON_BLOCKING, inFlight, plan.tpWarmupMs, plan.tpWindowMs, params, bandPid);
+    }
+
+    /** One window of Band ({@code b}) against one of Moleculer ({@code m}): a throughput and a CPU-per-call figure. */
+    private void peerFigures(String tpName, String cpuName, int inFlight, int bytes, RpcPair.Load b, RpcPair.Load m) {
         Figure tp = peerFig("rpc." + tpName, "calls/s", true);
         Figure cpu = peerFig("rpc." + cpuName, "cpu_us/call", false);
         for (Figure f : List.of(tp, cpu)) {
@@ -483,16 +553,6 @@ public final class BenchMain {
         tp.raw.add(m.callsPerSecond());
         cpu.band.add(b.serverCpuUsPerCall());
         cpu.raw.add(m.serverCpuUsPerCall());
-        System.out.printf(
-                Locale.ROOT,
-                "  round %d %3d in flight, %6d B payload: band %7.0f calls/s %6.1f cpu us/call | moleculer %7.0f calls/s %6.1f cpu us/call%n",
-                round,
-                inFlight,
-                bytes,
-                b.callsPerSecond(),
-                b.serverCpuUsPerCall(),
-                m.callsPerSecond(),
-                m.serverCpuUsPerCall());
     }
 
     /** Records one round of {p50, p99} of Band and of its twin or peer ({@code other}, the raw column). */
@@ -862,6 +922,7 @@ public final class BenchMain {
             "rpc.throughput.inflight16",
             "rpc.throughput.inflight64",
             "rpc.throughput.inflight256",
+            "rpc.throughput.inflight64.nonblocking",
             "http.rps.c1",
             "http.rps.c64",
             "http.p99.c64",
@@ -898,12 +959,12 @@ public final class BenchMain {
 
     private void print() {
         System.out.printf(
-                "%n%-44s %14s %14s %8s  %-11s %s%n",
+                "%n%-52s %14s %14s %8s  %-11s %s%n",
                 "figure", "band", "raw / peer", "ratio", "unit", "spread band / raw");
         for (Figure f : ordered()) {
             System.out.printf(
                     Locale.ROOT,
-                    "%-44s %14s %14s %8s  %-11s %s / %s%n",
+                    "%-52s %14s %14s %8s  %-11s %s / %s%n",
                     f.name,
                     num(f.bandMedian()),
                     f.hasRaw() ? num(f.rawMedian()) : "-",

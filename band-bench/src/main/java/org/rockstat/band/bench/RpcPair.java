@@ -155,12 +155,23 @@ final class RpcPair implements AutoCloseable {
     record Load(double callsPerSecond, double serverCpuUsPerCall) {}
 
     Load bandThroughput(int inFlight, long warmupMs, long windowMs, ObjectNode p, long serverPid) throws Exception {
+        return bandThroughput(ECHO, inFlight, warmupMs, windowMs, p, serverPid);
+    }
+
+    /** {@code bench-svc.echo}, a method that may block: each call runs on a virtual thread of its own. */
+    static final String ECHO = "echo";
+    /** The same echo declared non-blocking: each call runs on the event loop that read it (the RPC fast path). */
+    static final String ECHO_NON_BLOCKING = "echoNonBlocking";
+
+    /** Calls of {@code method} ({@link #ECHO} or {@link #ECHO_NON_BLOCKING}) with {@code inFlight} in flight. */
+    Load bandThroughput(String method, int inFlight, long warmupMs, long windowMs, ObjectNode p, long serverPid)
+            throws Exception {
         AtomicLong replies = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong outstanding = new AtomicLong(inFlight);
         Runnable[] fire = new Runnable[1];
-        fire[0] = () -> rpc.request(Peer.BAND_SERVICE, "echo", p, TIMEOUT).whenComplete((v, e) -> {
+        fire[0] = () -> rpc.request(Peer.BAND_SERVICE, method, p, TIMEOUT).whenComplete((v, e) -> {
             if (e != null) {
                 errors.incrementAndGet();
             } else {

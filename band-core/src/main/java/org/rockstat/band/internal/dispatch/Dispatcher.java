@@ -130,6 +130,8 @@ public final class Dispatcher implements AutoCloseable {
     private final boolean logCalls;
     private final boolean everyReplicaListeners;
     private final boolean durableListeners;
+    /** Methods whose calls never block the submitting thread ({@link #runsWhereReceived}). */
+    private final java.util.Set<String> nonBlockingMethods;
     /** Set once the service's stream feeds the durable listeners: the broadcast path skips them then. */
     private volatile boolean durableFromStream;
 
@@ -238,6 +240,18 @@ public final class Dispatcher implements AutoCloseable {
                 model.listeners().stream().anyMatch(l -> l.spec().everyReplica());
         this.durableListeners =
                 model.listeners().stream().anyMatch(l -> l.spec().durable());
+        java.util.Set<String> nonBlocking = new java.util.HashSet<>();
+        for (MethodDef def : model.inRegistrationOrder()) {
+            if (!def.system() && !def.spec().blocking() && def.spec().role() != Role.LISTENER) {
+                nonBlocking.add(def.name());
+            }
+        }
+        if (!model.listeners().isEmpty()
+                && !durableListeners
+                && model.listeners().stream().noneMatch(l -> l.spec().blocking())) {
+            nonBlocking.add(MethodSpec.BROADCAST);
+        }
+        this.nonBlockingMethods = java.util.Set.copyOf(nonBlocking);
         this.production = options.production();
         this.drops = new Drops(log, Duration.ofSeconds(10), metrics);
         this.measuring = metrics.enabled();
@@ -691,6 +705,21 @@ public final class Dispatcher implements AutoCloseable {
         if (thread != null) {
             thread.interrupt();
         }
+    }
+
+    /**
+     * True when a call of {@code method} never blocks the thread that submits it: the method is
+     * declared non-blocking, or for {@code broadcast} every listener is (and none is durable). A
+     * transport may then run such a call where the message was received, instead of handing it
+     * to a thread of its own ({@code RpcEndpoint}'s fast path).
+     */
+    public boolean runsWhereReceived(String method) {
+        return method != null && nonBlockingMethods.contains(method);
+    }
+
+    /** True when some method is declared non-blocking: only then is {@link #runsWhereReceived} ever true. */
+    public boolean hasNonBlockingMethods() {
+        return !nonBlockingMethods.isEmpty();
     }
 
     /** True when some listener runs on every replica (a broadcast another replica owns still concerns us). */

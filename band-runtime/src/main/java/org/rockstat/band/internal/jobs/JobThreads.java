@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.rockstat.band.internal.registry.JobDef;
 
@@ -56,6 +58,28 @@ final class JobThreads {
             }
         }
         return alive;
+    }
+
+    /**
+     * Waits on a job's thread until {@code when} completes (the service is ready: a job's first
+     * run may call other services, which it cannot before the transport is connected).
+     *
+     * @return false when shutdown came first; true otherwise, also when {@code when} failed (the
+     *     job runs then, as it would have without the wait)
+     */
+    boolean awaitStart(CompletableFuture<?> when) {
+        while (true) {
+            try {
+                when.get();
+                return !stopping;
+            } catch (InterruptedException e) {
+                if (stopping) {
+                    return false;
+                }
+            } catch (ExecutionException e) {
+                return !stopping;
+            }
+        }
     }
 
     /** True once shutdown began: an interruption then is the expected end, not a failure. */

@@ -70,6 +70,17 @@ public final class Lifecycle {
      * @throws IllegalStateException if already started or stopped
      */
     public void start(List<JobDef> workers, List<JobDef> tasks, List<JobDef> cleanups) {
+        start(workers, tasks, cleanups, CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * Like {@link #start(List, List, List)}, with every worker's body and every task's schedule
+     * held until {@code when} completes: a service starts its jobs once it is ready (subscribed
+     * on its transport and joined), so a job's first run can call other services, as the Python
+     * band connects before it starts its workers. A stop before that ends them unrun. A task run
+     * asked for ({@link #runTask}) runs at once.
+     */
+    public void start(List<JobDef> workers, List<JobDef> tasks, List<JobDef> cleanups, CompletableFuture<?> when) {
         lock.lock();
         try {
             if (state != State.NEW) {
@@ -78,8 +89,8 @@ public final class Lifecycle {
             }
             state = State.RUNNING;
             this.cleanups = List.copyOf(cleanups);
-            this.workers.start(workers);
-            this.tasks.start(tasks);
+            this.workers.start(workers, when);
+            this.tasks.start(tasks, when);
             log.debug("Started {} worker(s) and {} task(s)", workers.size(), tasks.size());
         } finally {
             lock.unlock();

@@ -46,7 +46,8 @@ final class TaskScheduler {
         this.metrics = metrics;
     }
 
-    void start(List<JobDef> tasks) {
+    /** Starts each task's thread now; its schedule begins once {@code when} completes (unless shutdown comes first). */
+    void start(List<JobDef> tasks, CompletableFuture<?> when) {
         for (JobDef task : tasks) {
             Scheduled entry = new Scheduled(task, new ReentrantLock());
             scheduled.add(entry);
@@ -55,7 +56,9 @@ final class TaskScheduler {
                     clock instanceof SteppedClock stepped ? stepped.sleeper(task.name()) : new SystemSleeper(clock);
             threads.start(task, () -> {
                 try {
-                    loop(entry, sleeper);
+                    if (threads.awaitStart(when)) {
+                        loop(entry, sleeper);
+                    }
                 } finally {
                     sleeper.close();
                 }

@@ -29,11 +29,19 @@ final class WorkerRunner {
     /** A started worker: its body began ({@code began}) and ended ({@code ended}, failing with what it threw). */
     record Started(JobDef worker, CompletableFuture<Void> began, CompletableFuture<Void> ended) {}
 
-    void start(List<JobDef> workers) {
+    /** Starts each worker's thread now; its body runs once {@code when} completes (unless shutdown comes first). */
+    void start(List<JobDef> workers, CompletableFuture<?> when) {
         for (JobDef worker : workers) {
             Started entry = new Started(worker, new CompletableFuture<>(), new CompletableFuture<>());
             started.add(entry);
-            threads.start(worker, () -> run(entry));
+            threads.start(worker, () -> {
+                if (threads.awaitStart(when)) {
+                    run(entry);
+                } else {
+                    log.debug("Worker {} stopped before it began", worker.source());
+                    entry.ended().complete(null);
+                }
+            });
         }
     }
 

@@ -259,7 +259,8 @@ public final class ServiceAssembly {
             joined.thenRun(heartbeat::start);
             lifecycle = new Lifecycle(clock, metrics);
             if (jobs) {
-                lifecycle.start(model.workers(), model.tasks(), model.cleanups());
+                // the jobs' first runs wait for the service to be ready: they may call other services
+                lifecycle.start(model.workers(), model.tasks(), model.cleanups(), ready);
             } else {
                 lifecycle.start(List.of(), List.of(), List.of());
             }

@@ -10,9 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Incoming pub/sub messages of {@link RedisTransport}: each is first shown to its listener on the
- * receiving thread ({@link MessageListener#arrive}, in Redis's order), then its work is handed to
- * a virtual thread. The session's socket stops being read (TCP back-pressure: Redis holds the
- * rest) while {@code maxInbox} messages wait to be picked up, or while the outbox holds half its
+ * receiving thread ({@link MessageListener#arriveOrHandle}, in Redis's order), then its work is
+ * handed to a virtual thread, unless the listener finished it there (a non-blocking method's
+ * call). The session's socket stops being read (TCP back-pressure: Redis holds the rest) while {@code maxInbox} messages wait to be picked up, or while the outbox holds half its
  * room; it is read again once both are down to half of that. Without the second condition a
  * burst of requests that cannot all be answered at once would read on, and every refusal would
  * wait for room in the outbox on a thread of its own: hundreds of thousands of them, whose timed
@@ -52,15 +52,25 @@ final class Inbox {
             regulate(s);
         }
         // on the event loop: the listener sees every channel's messages in Redis's order
-        Runnable work = target.arrive(channel, message);
+        Runnable work = target.arriveOrHandle(channel, message);
+        if (work == null) {
+            // handled on the event loop: a call of a non-blocking method, answered already
+            taken();
+            return;
+        }
         deliveryThreads
                 .newThread(() -> {
-                    if (backlog.decrementAndGet() <= maxInbox / 2 && pausedIn != null) {
-                        regulate(null);
-                    }
+                    taken();
                     work.run();
                 })
                 .start();
+    }
+
+    /** A message left the backlog: reading resumes once it is down to half. */
+    private void taken() {
+        if (backlog.decrementAndGet() <= maxInbox / 2 && pausedIn != null) {
+            regulate(null);
+        }
     }
 
     /** The outbox's writer took a batch: reading resumes if it waited only for that. */

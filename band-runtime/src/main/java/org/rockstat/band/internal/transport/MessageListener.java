@@ -18,4 +18,15 @@ public interface MessageListener {
     default Runnable arrive(String channel, byte[] message) {
         return () -> onMessage(channel, message);
     }
+
+    /**
+     * Like {@link #arrive}, called by a transport whose receiving thread may also finish a
+     * message that needs no thread of its own (Redis's event loop; not the in-process bus, which
+     * delivers under its lock): returns null when the listener did, the work for the message's
+     * virtual thread otherwise. What runs here must never block: the thread reads every message
+     * of the session.
+     */
+    default Runnable arriveOrHandle(String channel, byte[] message) {
+        return arrive(channel, message);
+    }
 }

@@ -11,12 +11,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import org.rockstat.band.annotation.Handler;
+import org.rockstat.band.NonBlockingTwins;
 import org.rockstat.band.call.CallContext;
 import org.rockstat.band.call.RpcException;
 import org.rockstat.band.config.Settings;
@@ -25,7 +24,6 @@ import org.rockstat.band.fixtures.LogCapture;
 import org.rockstat.band.internal.dispatch.Dispatcher;
 import org.rockstat.band.internal.registry.ServiceModel;
 import org.rockstat.band.method.MethodSpec;
-import org.slf4j.MDC;
 
 /**
  * Methods declared {@code blocking = false} over a real HTTP server: they run on the Netty event
@@ -34,65 +32,6 @@ import org.slf4j.MDC;
  * A run past {@code rpc.nonblocking_warn_ms} is logged, once per method per minute.
  */
 class NonBlockingMethodsTest {
-    /** The same methods twice: {@code <name>} may block, {@code <name>Fast} declares it does not. */
-    public static final class Twins {
-        final AtomicReference<Thread> fastThread = new AtomicReference<>();
-        final AtomicReference<Thread> blockingThread = new AtomicReference<>();
-        final AtomicReference<String> fastMdc = new AtomicReference<>();
-        final CompletableFuture<String> held = new CompletableFuture<>();
-
-        @Handler
-        public Map<String, Object> hello(String who) {
-            blockingThread.set(Thread.currentThread());
-            return Map.of("hello", who);
-        }
-
-        @Handler(blocking = false)
-        public Map<String, Object> helloFast(String who) {
-            fastThread.set(Thread.currentThread());
-            fastMdc.set(MDC.get("call.method"));
-            return Map.of("hello", who);
-        }
-
-        @Handler
-        public Object fail() {
-            throw new IllegalStateException("database is down");
-        }
-
-        @Handler(blocking = false)
-        public Object failFast() {
-            throw new IllegalStateException("database is down");
-        }
-
-        @Handler
-        public Object refuse() {
-            throw new RpcException(RpcException.INVALID_PARAMS, "no such campaign");
-        }
-
-        @Handler(blocking = false)
-        public Object refuseFast() {
-            throw new RpcException(RpcException.INVALID_PARAMS, "no such campaign");
-        }
-
-        @Handler(timeout = 50)
-        public Object never() throws InterruptedException {
-            Thread.sleep(Duration.ofMinutes(1));
-            return null;
-        }
-
-        @Handler(timeout = 50, blocking = false)
-        public CompletionStage<String> neverFast() {
-            fastThread.set(Thread.currentThread());
-            return new CompletableFuture<>();
-        }
-
-        /** Answers when the test completes {@link #held}, off the event loop. */
-        @Handler(blocking = false)
-        public CompletionStage<String> heldFast() {
-            return held;
-        }
-    }
-
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static HttpResponse<String> get(TestHttpServer http, String path) throws Exception {
@@ -113,7 +52,7 @@ class NonBlockingMethodsTest {
 
     @Test
     void aNonBlockingMethodRunsOnTheEventLoopThatReadTheRequest() throws Exception {
-        Twins twins = new Twins();
+        NonBlockingTwins twins = new NonBlockingTwins();
         try (TestHttpServer http = TestHttpServer.of(twins)) {
             HttpProbe.Result fast = http.get("/helloFast?who=ann");
             HttpProbe.Result slow = http.get("/hello?who=ann");
@@ -135,7 +74,7 @@ class NonBlockingMethodsTest {
 
     @Test
     void resultsAndErrorsAreTheBlockingTwinsAnswers() throws Exception {
-        try (TestHttpServer http = TestHttpServer.of(new Twins())) {
+        try (TestHttpServer http = TestHttpServer.of(new NonBlockingTwins())) {
             for (String[] pair : new String[][] {
                 {"/hello", "/helloFast"}, // missing param: 400
                 {"/fail", "/failFast"}, // an exception: 500 with its message (development)
@@ -156,7 +95,7 @@ class NonBlockingMethodsTest {
     @Test
     void productionMasksANonBlockingMethodsFailureAsAnyOther() throws Exception {
         try (TestHttpServer http = TestHttpServer.builder()
-                .service(new Twins())
+                .service(new NonBlockingTwins())
                 .setting("env", "production")
                 .start()) {
             HttpProbe.Result answer = http.get("/failFast");
@@ -167,7 +106,7 @@ class NonBlockingMethodsTest {
 
     @Test
     void aTimeoutAnswersWithoutInterruptingTheEventLoop() throws Exception {
-        Twins twins = new Twins();
+        NonBlockingTwins twins = new NonBlockingTwins();
         try (TestHttpServer http = TestHttpServer.of(twins)) {
             HttpResponse<String> blocking = get(http, "/never");
             HttpResponse<String> fast = get(http, "/neverFast");
@@ -184,7 +123,7 @@ class NonBlockingMethodsTest {
 
     @Test
     void theBulkheadMetricsAndAccessLogCountNonBlockingCalls() throws Exception {
-        Twins twins = new Twins();
+        NonBlockingTwins twins = new NonBlockingTwins();
         try (LogCapture access = LogCapture.of(HttpEndpoint.ACCESS_LOG);
                 TestHttpServer http = TestHttpServer.builder()
                         .service(twins)
