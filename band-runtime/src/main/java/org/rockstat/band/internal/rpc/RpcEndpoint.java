@@ -75,7 +75,7 @@ public final class RpcEndpoint implements AutoCloseable {
      * Messages up to this size are parsed on the event loop when the service has non-blocking
      * methods, to find the calls that can run there. Larger ones are parsed on their virtual
      * thread: measured in pair 5 of {@code make bench}, running a call on the one event loop that
-     * reads the subscription saved CPU at 200 bytes, was even at 1 KB and cost 5–10 % more at
+     * reads the subscription saved CPU at 200 bytes, was even at 1 KB and cost 5–11 % more at
      * 3 and 10 KB, where the work of the message outweighs the hand-off and is better spread over
      * the carriers.
      */
@@ -109,7 +109,7 @@ public final class RpcEndpoint implements AutoCloseable {
      * A message as it arrives, on the receiving thread: the replicas' view is captured here, in
      * Redis's order. With {@code mayHandleHere} and a service with non-blocking methods, a small
      * message is parsed here too, and a call of such a method runs to its answer on this thread
-     * (null is returned); anything else goes on to a virtual thread with its parsed tree.
+     * (null is returned); anything else goes on to a virtual thread with its parsed envelope.
      */
     private Runnable arriving(String channel, byte[] text, boolean mayHandleHere) {
         ReplicaSet set = replicas;
