@@ -55,6 +55,15 @@ class RpcFastPathTest {
         return band;
     }
 
+    /** Each test's twins (a new instance per test). */
+    private final NonBlockingTwins twins = new NonBlockingTwins();
+
+    /** {@link #twins} running as service {@code twins}, and front to call it. */
+    private WirePeer startTwins() throws Exception {
+        start("twins", twins);
+        return open.track(WirePeer.front(redis.dsn()));
+    }
+
     private static ObjectNode withoutId(ObjectNode response) {
         ObjectNode copy = response.deepCopy();
         copy.remove("id");
@@ -63,9 +72,7 @@ class RpcFastPathTest {
 
     @Test
     void aNonBlockingMethodRunsOnTheEventLoopThatReadTheMessage() throws Exception {
-        NonBlockingTwins twins = new NonBlockingTwins();
-        start("twins", twins);
-        WirePeer front = open.track(WirePeer.front(redis.dsn()));
+        WirePeer front = startTwins();
 
         ObjectNode fast = front.call("twins", "helloFast", Map.of("who", "ann"), Dialect.NODE, WAIT);
         ObjectNode slow = front.call("twins", "hello", Map.of("who", "ann"), Dialect.NODE, WAIT);
@@ -83,9 +90,7 @@ class RpcFastPathTest {
 
     @Test
     void errorsTimeoutsAndLateAnswersAreTheBlockingTwinsAnswers() throws Exception {
-        NonBlockingTwins twins = new NonBlockingTwins();
-        start("twins", twins);
-        WirePeer front = open.track(WirePeer.front(redis.dsn()));
+        WirePeer front = startTwins();
 
         ObjectNode refusedFast = front.call("twins", "refuseFast", null, Dialect.PYTHON, WAIT);
         ObjectNode refused = front.call("twins", "refuse", null, Dialect.PYTHON, WAIT);
@@ -113,9 +118,7 @@ class RpcFastPathTest {
 
     @Test
     void aMessageOverTheParseOnArrivalSizeRunsOnAVirtualThread() throws Exception {
-        NonBlockingTwins twins = new NonBlockingTwins();
-        start("twins", twins);
-        WirePeer front = open.track(WirePeer.front(redis.dsn()));
+        WirePeer front = startTwins();
         String large = "x".repeat(RpcEndpoint.PARSE_ON_ARRIVAL_BYTES);
 
         ObjectNode answer = front.call("twins", "helloFast", Map.of("who", large), Dialect.NODE, WAIT);
@@ -127,9 +130,7 @@ class RpcFastPathTest {
 
     @Test
     void garbageReadOnTheEventLoopIsDroppedAndTheServiceGoesOnAnswering() throws Exception {
-        NonBlockingTwins twins = new NonBlockingTwins();
-        start("twins", twins);
-        WirePeer front = open.track(WirePeer.front(redis.dsn()));
+        WirePeer front = startTwins();
         try (LogCapture log = LogCapture.of(RpcEndpoint.class)) {
             front.publish("twins", "{\"jsonrpc\":\"2.0\",\"method\":\"helloFast\",");
             front.publish("twins", "[1,2,3]");
