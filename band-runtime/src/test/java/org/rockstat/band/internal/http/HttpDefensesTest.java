@@ -70,6 +70,27 @@ class HttpDefensesTest {
     }
 
     @Test
+    void aRequestStartedLongBeforeTheIdleTimeoutWouldEndIsStillTimedOutOnItsOwnClock() throws Exception {
+        // one clock per connection reads both deadlines: a request begun on a keep-alive connection
+        // must not wait for the idle deadline (a minute here) to be found late
+        try (TestHttpServer patient = TestHttpServer.builder()
+                        .service(new Target())
+                        .setting("http", Map.of("request_timeout_ms", 300, "idle_timeout_ms", 60_000))
+                        .start();
+                RawHttp raw = new RawHttp(patient.baseUri())) {
+            raw.write("GET /plain HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(raw.read().body()).isEqualTo("ok");
+            raw.write("GET /plain HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+            long start = System.nanoTime();
+            RawHttp.Answer answer = raw.read();
+            long waited = (System.nanoTime() - start) / 1_000_000;
+            assertThat(answer.status()).isEqualTo(408);
+            assertThat(raw.atEnd()).isTrue();
+            assertThat(waited).isGreaterThanOrEqualTo(250).isLessThan(30_000);
+        }
+    }
+
+    @Test
     void anIdleKeepAliveConnectionIsClosedButNotOneWaitingForASlowAnswer() throws Exception {
         try (RawHttp raw = new RawHttp(http.baseUri())) {
             raw.write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import java.util.HashMap;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import org.rockstat.band.call.ResponseStream;
 import org.rockstat.band.internal.http.HttpEndpoint;
 import org.rockstat.band.internal.http.HttpExchange;
+import org.rockstat.band.internal.http.ResponseRenderer;
 import org.rockstat.band.internal.http.ResponseRenderer.Rendered;
 import org.rockstat.band.internal.report.RateLimitedLog;
 import org.slf4j.Logger;
@@ -59,6 +61,10 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
     private final StreamCounters streams;
     private final Duration stallLimit;
     private ChannelHandlerContext ctx;
+    /** The connection's clocks and body aggregator, looked up once (the pipeline's handlers before this one). */
+    private ConnectionDeadlines deadlines;
+
+    private BodyLimitAggregator aggregator;
     /** The streamed answer being sent; the answers after it wait for its end. */
     private StreamWriter streaming;
 
@@ -126,6 +132,8 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        deadlines = ctx.pipeline().get(ConnectionDeadlines.class);
+        aggregator = ctx.pipeline().get(BodyLimitAggregator.class);
     }
 
     @Override
@@ -161,9 +169,8 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
         if (received - written + 1 >= PAUSE_READING_AT && ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(false);
         }
-        ConnectionDeadlines deadlines = ctx.pipeline().get(ConnectionDeadlines.class);
         if (deadlines != null) {
-            deadlines.requestReceived(ctx.pipeline().context(deadlines));
+            deadlines.requestReceived();
         }
     }
 
@@ -199,7 +206,6 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
     /** The body copied off the (direct) buffer, whose bytes go back to the server's budget at once. */
     private byte[] body(FullHttpRequest request) {
         byte[] bytes = ByteBufUtil.getBytes(request.content());
-        BodyLimitAggregator aggregator = ctx.pipeline().get(BodyLimitAggregator.class);
         if (aggregator != null) {
             aggregator.released();
         }
@@ -286,14 +292,28 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter {
                 HttpResponseStatus.valueOf(rendered.status()),
                 head || body.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
         copyHeaders(rendered, response.headers());
-        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         return response;
+    }
+
+    private static final AsciiString JSON = AsciiString.cached(ResponseRenderer.JSON);
+    private static final AsciiString TEXT = AsciiString.cached(ResponseRenderer.TEXT);
+
+    /**
+     * Band's own content types as {@link AsciiString}s, which the encoder copies as a block: a
+     * {@code String} header value goes into the direct buffer a byte at a time.
+     */
+    private static CharSequence ascii(String contentType) {
+        if (contentType.equals(ResponseRenderer.JSON)) {
+            return JSON;
+        }
+        return contentType.equals(ResponseRenderer.TEXT) ? TEXT : contentType;
     }
 
     /** Content type and the service's headers; the length is the caller's. */
     private static void copyHeaders(Rendered rendered, HttpHeaders headers) {
         if (rendered.contentType() != null) {
-            headers.set(HttpHeaderNames.CONTENT_TYPE, rendered.contentType());
+            headers.set(HttpHeaderNames.CONTENT_TYPE, ascii(rendered.contentType()));
         }
         for (List<String> header : rendered.headers()) {
             if (header.size() != 2 || HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(header.get(0))) {
