@@ -242,7 +242,7 @@ public final class Band {
      * <p>In a JVM started with {@code -Dband.aot.training=true} (what {@code start_dev} does to make
      * the JDK's AOT cache) it is the cache's training run instead and does not return: the service
      * starts on the in-process bus and a free loopback port, without workers and tasks, is called
-     * over the bus and HTTP, stops, and the JVM exits.
+     * over the bus, HTTP and an in-JVM Redis, stops, and the JVM exits.
      *
      * @return the running service
      * @throws ConfigurationException listing every problem found (and when the HTTP port is taken)
@@ -263,9 +263,10 @@ public final class Band {
 
     /**
      * The AOT cache's training run ({@code -Dband.aot.training=true}, set by {@code start_dev}
-     * beside {@code -XX:AOTCacheOutput}): the service on the in-process bus, called, stopped, and
-     * the JVM exits (0 when every call was answered as expected, else 1; the cache is written as
-     * it exits).
+     * beside {@code -XX:AOTCacheOutput}): the service on the in-process bus, called (over Redis too,
+     * to a stand-in in this JVM: {@code AotTraining}), stopped, and the JVM exits (0 when every
+     * call over the bus and HTTP was answered as expected, else 1; the calls over Redis only warn;
+     * the cache is written as it exits).
      */
     private void train() {
         AotTraining.Result result;
@@ -282,8 +283,11 @@ public final class Band {
         }
         if (result.complete()) {
             log.info(
-                    "AOT training run done: {} calls answered in {} ms; the JVM writes the cache as it exits",
+                    "AOT training run done: {} calls answered, {} of {} over an in-JVM Redis, in {} ms;"
+                            + " the JVM writes the cache as it exits",
                     result.calls(),
+                    result.redisAnswered(),
+                    result.redisCalls(),
                     result.millis());
         } else {
             log.warn(

@@ -507,6 +507,11 @@ public final class ServiceAssembly {
         return endpoint.pendingCalls();
     }
 
+    /** What runs the calls: the AOT training run serves them over a second transport too. */
+    Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
     /** Calls running now. */
     public int inFlight() {
         return dispatcher.inFlight();

@@ -2,6 +2,7 @@ package org.rockstat.band.internal.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +12,13 @@ import org.rockstat.band.annotation.Cleanup;
 import org.rockstat.band.annotation.Handler;
 import org.rockstat.band.annotation.Worker;
 import org.rockstat.band.config.Settings;
+import org.rockstat.band.fixtures.LogCapture;
 import org.rockstat.band.fixtures.RedisServerExtension;
 
-/** The AOT cache's training run: it needs no Redis and no free port, and runs no user job. */
+/**
+ * The AOT cache's training run: it needs no Redis and no free port, runs no user job, and still
+ * calls the service over a real Redis transport (to the in-JVM {@link TrainingRedis}).
+ */
 class AotTrainingTest {
     private final AtomicInteger jobs = new AtomicInteger();
 
@@ -46,6 +51,29 @@ class AotTrainingTest {
 
         assertThat(result.calls()).isEqualTo(AotTraining.ROUNDS * 6);
         assertThat(result.answered()).isEqualTo(result.calls());
+        assertThat(result.complete()).isTrue();
+    }
+
+    /**
+     * Over Redis too: answered calls mean the transport reached CONNECTED (its canary came back
+     * through the stand-in; it publishes nothing before) and carried each request and answer.
+     * Quietly: the training's log must not read as if something went wrong, or as if the build had
+     * reached a Redis.
+     */
+    @Test
+    void callsTheServiceOverARealRedisTransportQuietly() throws Exception {
+        AotTraining.Result result;
+        try (LogCapture band = LogCapture.of("org.rockstat.band")) {
+            result = AotTraining.run(() -> start(Settings.of(Map.of("name", "trained"))));
+
+            assertThat(band.events())
+                    .filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                    .isEmpty();
+            assertThat(band.messages()).noneMatch(m -> m.startsWith("Redis connected"));
+        }
+
+        assertThat(result.redisCalls()).isEqualTo(AotTraining.REDIS_ROUNDS * 2);
+        assertThat(result.redisAnswered()).isEqualTo(result.redisCalls());
         assertThat(result.complete()).isTrue();
     }
 
