@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.rockstat.band.call.Params;
-import org.rockstat.band.internal.json.Json;
 
 /**
  * The per-byte path of one Redis request, on one thread, without Redis: what issue 13 part 2
@@ -31,27 +30,18 @@ import org.rockstat.band.internal.json.Json;
  * {@code writeValueAsString}, {@code StringCodec.encodeValue} into a Netty buffer); {@code bytes}:
  * the path now (the message copied out of the buffer, {@code readTree(byte[])},
  * {@code writeValueAsBytes} with surrogate pairs combined, as {@code Json.utf8} writes, copied into
- * a Netty buffer) with plain Jackson: a mapper made as Band's ({@code Json}, internal to
- * band-core) is, without its generator decorator; {@code band}: the same with Band's own mapper
- * ({@code Json.mapper().readTree}, {@code Json.utf8}), so what Band adds to Jackson's writing of long
- * strings counts. All bind the params as the bench's {@code echo} does ({@code Params.asMap()}) and
- * answer with them in a result's five fields. The paths alternate in short windows after a warm-up;
- * each figure is the median of the windows' CPU µs per message, followed by what a message
- * allocates (this thread's count, after the windows); the collector's totals and the peak RSS
- * close the run. The third argument picks the paths
- * (comma-separated, all three by default): one path alone is what a server runs, without the
- * others' use of Jackson's code in the JIT's profiles.
+ * a Netty buffer). Both use a mapper made as Band's ({@code Json}, internal to band-core) is, bind
+ * the params as the bench's {@code echo} does ({@code Params.asMap()}) and answer with them in a
+ * result's five fields. The two alternate in short
+ * windows after a warm-up; each figure is the median of the windows' CPU µs per message.
  *
  * <pre>java -cp band-bench/target/classes:$(cat band-bench/target/bench-classpath.txt) \
- *     org.rockstat.band.bench.WirePathMain [rounds] [window_ms] [text,bytes,band]</pre>
+ *     org.rockstat.band.bench.WirePathMain [rounds] [window_ms]</pre>
  */
 public final class WirePathMain {
     /** The process's CPU time: the collector's work for what a path allocates counts too. */
     private static final com.sun.management.OperatingSystemMXBean CPU =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
                     .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
@@ -64,111 +54,67 @@ public final class WirePathMain {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         long windowMs = args.length > 1 ? Long.parseLong(args[1]) : 300;
-        List<String> paths = List.of((args.length > 2 ? args[2] : "text,bytes,band").split(","));
         System.out.printf(
                 Locale.ROOT,
-                "wire path, one thread, process CPU time: %d round(s) of a %d ms window per path (%s), alternating; load average %.2f%n",
+                "wire path, one thread, process CPU time: %d round(s) of a %d ms window per side, alternating; load average %.2f%n",
                 rounds,
                 windowMs,
-                String.join(", ", paths),
                 ProcStat.load1());
         List<String[]> cases = new ArrayList<>();
-        // without params every pad gives the same 205-byte call
-        cases.add(new String[] {"0", "none", message(0, "")});
-        for (int payload : new int[] {10_000, 100_000}) {
+        for (int payload : new int[] {0, 10_000, 100_000}) {
             cases.add(new String[] {String.valueOf(payload), "ascii", message(payload, "x")});
-            // JSON text as a value: a quote, a backslash or a newline every few characters
-            cases.add(new String[] {String.valueOf(payload), "escaped", message(payload, "{\"k\":\"a\\\\b\"}\n")});
-            // western text: mostly ASCII, some Latin-1 letters of two bytes
-            cases.add(new String[] {String.valueOf(payload), "latin-1", message(payload, "Caf\u00e9 cr\u00e8me ")});
-            cases.add(new String[] {String.valueOf(payload), "cyrillic", message(payload, "\u0436")});
+            cases.add(new String[] {String.valueOf(payload), "cyrillic", message(payload, "ж")});
         }
-        // warm-up: every path compiled for every size before anything counts
+        // warm-up: both paths compiled for every size before anything counts
         for (int pass = 0; pass < 3; pass++) {
             for (String[] c : cases) {
                 byte[] wire = c[2].getBytes(StandardCharsets.UTF_8);
                 long until = System.nanoTime() + 1_000_000_000L;
                 while (System.nanoTime() < until) {
-                    for (String path : paths) {
-                        run(path, wire);
-                    }
+                    text(wire);
+                    bytes(wire);
                 }
             }
         }
         for (String[] c : cases) {
             byte[] wire = c[2].getBytes(StandardCharsets.UTF_8);
-            Map<String, List<Double>> windows = new LinkedHashMap<>();
-            for (String path : paths) {
-                windows.put(path, new ArrayList<>());
-            }
+            List<Double> t = new ArrayList<>();
+            List<Double> b = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
-                // each round starts with another path
-                for (int i = 0; i < paths.size(); i++) {
-                    String path = paths.get((r + i) % paths.size());
-                    windows.get(path).add(window(wire, path, windowMs));
-                }
+                boolean textFirst = r % 2 == 0;
+                double first = window(wire, textFirst, windowMs);
+                double second = window(wire, !textFirst, windowMs);
+                t.add(textFirst ? first : second);
+                b.add(textFirst ? second : first);
             }
-            StringBuilder line = new StringBuilder(
-                    String.format(Locale.ROOT, "  %6s B params, %-8s (%7d bytes):", c[0], c[1], wire.length));
-            windows.forEach((path, w) -> line.append(String.format(Locale.ROOT, " %s %9.2f", path, median(w))));
-            line.append(" CPU us/message; allocated KB/message:");
-            for (String path : paths) {
-                line.append(String.format(Locale.ROOT, " %s %.1f", path, allocatedKb(wire, path)));
-            }
-            if (windows.containsKey("text") && windows.containsKey("bytes")) {
-                line.append(String.format(
-                        Locale.ROOT, "  bytes/text %.2f", median(windows.get("bytes")) / median(windows.get("text"))));
-            }
-            if (windows.containsKey("bytes") && windows.containsKey("band")) {
-                line.append(String.format(
-                        Locale.ROOT, "  band/bytes %.2f", median(windows.get("band")) / median(windows.get("bytes"))));
-            }
-            System.out.println(line);
+            double tm = median(t);
+            double bm = median(b);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %6s B params, %-8s (%7d bytes): text %9.2f  bytes %9.2f CPU us/message  bytes/text %.2f%n",
+                    c[0],
+                    c[1],
+                    wire.length,
+                    tm,
+                    bm,
+                    bm / tm);
         }
-        long collections = 0;
-        long collectionMs = 0;
-        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            collections += gc.getCollectionCount();
-            collectionMs += gc.getCollectionTime();
-        }
-        System.out.printf(
-                Locale.ROOT,
-                "collector: %d collections, %d ms in all; peak RSS %.0f MB; load average %.2f%n",
-                collections,
-                collectionMs,
-                ProcStat.memoryMb(ProcessHandle.current().pid(), "VmHWM"),
-                ProcStat.load1());
-    }
-
-    /** The heap one message of one path allocates on this thread, in KB. */
-    private static double allocatedKb(byte[] wire, String path) {
-        int n = 200;
-        long before = THREADS.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < n; i++) {
-            run(path, wire);
-        }
-        return (THREADS.getCurrentThreadAllocatedBytes() - before) / 1024.0 / n;
     }
 
     /** CPU µs per message over one window of one path. */
-    private static double window(byte[] wire, String path, long windowMs) {
+    private static double window(byte[] wire, boolean textPath, long windowMs) {
         long n = 0;
         long cpu0 = CPU.getProcessCpuTime();
         long end = System.nanoTime() + windowMs * 1_000_000;
         while (System.nanoTime() < end) {
-            run(path, wire);
+            if (textPath) {
+                text(wire);
+            } else {
+                bytes(wire);
+            }
             n++;
         }
         return (CPU.getProcessCpuTime() - cpu0) / 1e3 / n;
-    }
-
-    private static int run(String path, byte[] wire) {
-        return switch (path) {
-            case "text" -> text(wire);
-            case "bytes" -> bytes(wire, MAPPER, UTF8);
-            case "band" -> bytes(wire, Json.mapper(), null);
-            default -> throw new IllegalArgumentException("no path " + path + ": text, bytes or band");
-        };
     }
 
     /** Before: Lettuce's String codec both ways, Jackson over chars. */
@@ -187,15 +133,12 @@ public final class WirePathMain {
         }
     }
 
-    /**
-     * Now: the bytes copied once each way, Jackson over bytes; with Band's {@code Json} when
-     * {@code writer} is null.
-     */
-    private static int bytes(byte[] wire, ObjectMapper mapper, ObjectWriter writer) {
+    /** Now: the bytes copied once each way, Jackson over bytes. */
+    private static int bytes(byte[] wire) {
         byte[] message = java.util.Arrays.copyOf(wire, wire.length);
         try {
-            JsonNode tree = mapper.readTree(message);
-            byte[] answer = writer == null ? Json.utf8(answer(tree)) : writer.writeValueAsBytes(answer(tree));
+            JsonNode tree = MAPPER.readTree(message);
+            byte[] answer = UTF8.writeValueAsBytes(answer(tree));
             ByteBuf out = PooledByteBufAllocator.DEFAULT.buffer();
             out.writeBytes(answer);
             int size = out.readableBytes();
@@ -217,17 +160,14 @@ public final class WirePathMain {
         return answer;
     }
 
-    /**
-     * Pair 5's request: the 205-byte call, its {@code data.blob} {@code pad} repeated to
-     * {@code payload} characters.
-     */
+    /** Pair 5's request: the 205-byte call, its {@code data.blob} padded to {@code payload} characters. */
     private static String message(int payload, String pad) {
         ObjectNode params = JsonNodeFactory.instance.objectNode().put("name", "in.gen.track");
         ObjectNode data = params.putObject("data")
                 .put("page", "https://example.org/landing?utm_source=bench")
                 .put("n", 42);
         if (payload > 0) {
-            data.put("blob", pad.repeat(payload / pad.length() + 1).substring(0, payload));
+            data.put("blob", pad.repeat(payload));
         }
         return DispatchBench.request("1712345678901", Peer.BAND_SERVICE, "echo", "bench-cli", params);
     }
