@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -239,27 +240,15 @@ class JsonUtf8Test {
                 ASCII + "\u00e9\u0001" + ASCII);
         for (String text : texts) {
             Map<String, Object> value = Map.of("text", text);
-            assertThat(Json.mapper()
-                            .writer()
-                            .with(JsonWriteFeature.ESCAPE_NON_ASCII)
-                            .writeValueAsBytes(value))
-                    .isEqualTo(PLAIN.writer()
-                            .with(JsonWriteFeature.ESCAPE_NON_ASCII)
-                            .writeValueAsBytes(value));
-            assertThat(Json.mapper()
-                            .writer()
-                            .without(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
-                            .writeValueAsBytes(value))
-                    .isEqualTo(PLAIN.writer()
-                            .without(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
-                            .writeValueAsBytes(value));
-            assertThat(Json.mapper()
-                            .writer()
-                            .with(JsonWriteFeature.ESCAPE_FORWARD_SLASHES)
-                            .writeValueAsBytes(value))
-                    .isEqualTo(PLAIN.writer()
-                            .with(JsonWriteFeature.ESCAPE_FORWARD_SLASHES)
-                            .writeValueAsBytes(value));
+            Map<String, UnaryOperator<ObjectWriter>> settings = Map.of(
+                    "ESCAPE_NON_ASCII", w -> w.with(JsonWriteFeature.ESCAPE_NON_ASCII),
+                    "no WRITE_HEX_UPPER_CASE", w -> w.without(JsonWriteFeature.WRITE_HEX_UPPER_CASE),
+                    "ESCAPE_FORWARD_SLASHES", w -> w.with(JsonWriteFeature.ESCAPE_FORWARD_SLASHES));
+            for (var setting : settings.entrySet()) {
+                assertThat(setting.getValue().apply(Json.mapper().writer()).writeValueAsBytes(value))
+                        .as(setting.getKey())
+                        .isEqualTo(setting.getValue().apply(PLAIN.writer()).writeValueAsBytes(value));
+            }
             assertThat(Json.mapper().writer().with(xEscaped).writeValueAsBytes(value))
                     .as("custom escapes")
                     .isEqualTo(PLAIN.writer().with(xEscaped).writeValueAsBytes(value));
