@@ -380,12 +380,18 @@ public final class BenchMain {
         System.out.println("  (the wire-protocol load generator of pair 1 does not apply: Moleculer speaks its own"
                 + " packet protocol on MOL.* channels, not Band's JSON-RPC)");
         List<Double> loads = new ArrayList<>(List.of(load0));
+        List<String> imageFlags = containerJavaOpts();
+        String classPath = System.getProperty("java.class.path");
+        peerJvmFlags = String.join(" ", imageFlags);
+        System.out.println("  Band runs with the image's JAVA_OPTS (docker/base/Dockerfile) and MALLOC_ARENA_MAX=2: "
+                + peerJvmFlags);
         long begin = System.nanoTime();
         // quick mode keeps pair 5 short: a third of the sequential calls (the throughput windows are already short)
         int calls = plan.name.equals("quick") ? plan.latencyCalls / 3 : plan.latencyCalls;
         try (RpcPair rpc = new RpcPair(redis.dsn());
                 MoleculerPeer mol = new MoleculerPeer(redis.dsn())) {
-            try (PeerProcess band = new PeerProcess("band", redis.dsn(), 0)) {
+            // Band as director runs it: the image's JAVA_OPTS and MALLOC_ARENA_MAX (Moleculer: Node's defaults)
+            try (PeerProcess band = PeerProcess.band(redis.dsn(), 0, imageFlags, classPath)) {
                 band.awaitReady();
                 Thread.sleep(1000); // idle, as in pair 4
                 Figure idle = peerFig("idle.rss_mb", "MB", false);
@@ -444,7 +450,7 @@ public final class BenchMain {
                         "probe",
                         "process start -> first answered call from the client already running, polled every 2 ms");
                 double b;
-                try (PeerProcess band = new PeerProcess("band", redis.dsn(), 0)) {
+                try (PeerProcess band = PeerProcess.band(redis.dsn(), 0, imageFlags, classPath)) {
                     if (!rpc.awaitBandAnswer(band.startedNanos + TimeUnit.SECONDS.toNanos(30))) {
                         throw new IllegalStateException("band peer did not answer within 30 s");
                     }
@@ -483,9 +489,13 @@ public final class BenchMain {
         return f;
     }
 
+    /** The Band server's JVM flags in pair 5: the image's {@code JAVA_OPTS}. */
+    private String peerJvmFlags = "";
+
     private Figure peerFig(String name, String unit, boolean higherIsBetter) {
         Figure f = fig("peer.moleculer." + name, unit, higherIsBetter);
         f.params.put("peer", "moleculer");
+        f.params.put("band_jvm_flags", peerJvmFlags);
         return f;
     }
 

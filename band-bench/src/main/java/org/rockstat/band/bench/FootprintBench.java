@@ -19,7 +19,9 @@ import org.rockstat.band.fixtures.RedisServerExtension;
  * }</pre>
  *
  * <p>{@code FOOTPRINT_A}, {@code FOOTPRINT_B}, ... {@code FOOTPRINT_F}: the flag sets (default: the
- * image's JAVA_OPTS alone); {@code FOOTPRINT_WINDOW_MS}: the load window (5000).
+ * image's JAVA_OPTS alone); {@code FOOTPRINT_WINDOW_MS}: the load window (5000);
+ * {@code FOOTPRINT_PAYLOAD}: a {@code data.blob} of that many bytes in the params, as pair 5's payload
+ * loads (default none); {@code FOOTPRINT_INFLIGHT}: calls in flight (64).
  */
 public final class FootprintBench {
     private FootprintBench() {}
@@ -27,6 +29,8 @@ public final class FootprintBench {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         long window = Long.parseLong(System.getenv().getOrDefault("FOOTPRINT_WINDOW_MS", "5000"));
+        int payload = Integer.parseInt(System.getenv().getOrDefault("FOOTPRINT_PAYLOAD", "0"));
+        int inFlight = Integer.parseInt(System.getenv().getOrDefault("FOOTPRINT_INFLIGHT", "64"));
         Map<String, List<String>> sets = new LinkedHashMap<>();
         for (char c = 'A'; c <= 'F'; c++) {
             String flags = System.getenv("FOOTPRINT_" + c);
@@ -44,15 +48,19 @@ public final class FootprintBench {
         try (RpcPair rpc = new RpcPair(redis.dsn())) {
             for (int round = 1; round <= rounds; round++) {
                 for (Map.Entry<String, List<String>> set : sets.entrySet()) {
-                    double[] r = measure(rpc, redis.dsn(), set.getValue(), window);
+                    double[] r = measure(
+                            rpc, redis.dsn(), set.getValue(), window, inFlight, BenchMain.peerParams(rpc, payload));
                     results.computeIfAbsent(set.getKey(), k -> new ArrayList<>())
                             .add(r);
                     System.out.printf(
                             Locale.ROOT,
-                            "round %d %s: idle RSS %.1f MB | 64 in flight %.0f calls/s, %.1f cpu us/call | RSS peak %.1f MB%n",
+                            "round %d %s: idle RSS %.1f MB | %d in flight, %d B: %.0f calls/s, %.1f cpu us/call | RSS peak"
+                                    + " %.1f MB%n",
                             round,
                             set.getKey(),
                             r[0],
+                            inFlight,
+                            payload,
                             r[1],
                             r[2],
                             r[3]);
@@ -73,12 +81,19 @@ public final class FootprintBench {
         System.exit(0);
     }
 
-    private static double[] measure(RpcPair rpc, String dsn, List<String> flags, long window) throws Exception {
+    private static double[] measure(
+            RpcPair rpc,
+            String dsn,
+            List<String> flags,
+            long window,
+            int inFlight,
+            com.fasterxml.jackson.databind.node.ObjectNode params)
+            throws Exception {
         try (PeerProcess band = PeerProcess.band(dsn, 0, flags, System.getProperty("java.class.path"))) {
             band.awaitReady();
             Thread.sleep(1000);
             double idle = ProcStat.memoryMb(band.pid(), "VmRSS");
-            RpcPair.Load load = rpc.bandThroughput(64, 2000, window, rpc.params, band.pid());
+            RpcPair.Load load = rpc.bandThroughput(inFlight, 2000, window, params, band.pid());
             double peak = ProcStat.memoryMb(band.pid(), "VmHWM");
             return new double[] {idle, load.callsPerSecond(), load.serverCpuUsPerCall(), peak};
         }
