@@ -19,7 +19,8 @@ import org.rockstat.band.fixtures.RedisServerExtension;
  * }</pre>
  *
  * <p>{@code FOOTPRINT_A}, {@code FOOTPRINT_B}, ... {@code FOOTPRINT_F}: the flag sets (default: the
- * image's JAVA_OPTS alone); {@code FOOTPRINT_WINDOW_MS}: the load window (5000);
+ * image's JAVA_OPTS alone); {@code FOOTPRINT_WARMUP_MS}: the load's warm-up before the window (2000);
+ * {@code FOOTPRINT_WINDOW_MS}: the load window (5000);
  * {@code FOOTPRINT_PAYLOAD}: a {@code data.blob} of that many bytes in the params, as pair 5's payload
  * loads (default none); {@code FOOTPRINT_INFLIGHT}: calls in flight (64).
  */
@@ -29,6 +30,7 @@ public final class FootprintBench {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         long window = Long.parseLong(System.getenv().getOrDefault("FOOTPRINT_WINDOW_MS", "5000"));
+        long warmup = Long.parseLong(System.getenv().getOrDefault("FOOTPRINT_WARMUP_MS", "2000"));
         int payload = Integer.parseInt(System.getenv().getOrDefault("FOOTPRINT_PAYLOAD", "0"));
         int inFlight = Integer.parseInt(System.getenv().getOrDefault("FOOTPRINT_INFLIGHT", "64"));
         Map<String, List<String>> sets = new LinkedHashMap<>();
@@ -49,7 +51,13 @@ public final class FootprintBench {
             for (int round = 1; round <= rounds; round++) {
                 for (Map.Entry<String, List<String>> set : sets.entrySet()) {
                     double[] r = measure(
-                            rpc, redis.dsn(), set.getValue(), window, inFlight, BenchMain.peerParams(rpc, payload));
+                            rpc,
+                            redis.dsn(),
+                            set.getValue(),
+                            warmup,
+                            window,
+                            inFlight,
+                            BenchMain.peerParams(rpc, payload));
                     results.computeIfAbsent(set.getKey(), k -> new ArrayList<>())
                             .add(r);
                     System.out.printf(
@@ -85,6 +93,7 @@ public final class FootprintBench {
             RpcPair rpc,
             String dsn,
             List<String> flags,
+            long warmup,
             long window,
             int inFlight,
             com.fasterxml.jackson.databind.node.ObjectNode params)
@@ -93,7 +102,7 @@ public final class FootprintBench {
             band.awaitReady();
             Thread.sleep(1000);
             double idle = ProcStat.memoryMb(band.pid(), "VmRSS");
-            RpcPair.Load load = rpc.bandThroughput(inFlight, 2000, window, params, band.pid());
+            RpcPair.Load load = rpc.bandThroughput(inFlight, warmup, window, params, band.pid());
             double peak = ProcStat.memoryMb(band.pid(), "VmHWM");
             return new double[] {idle, load.callsPerSecond(), load.serverCpuUsPerCall(), peak};
         }
