@@ -382,9 +382,8 @@ public final class BenchMain {
         List<Double> loads = new ArrayList<>(List.of(load0));
         List<String> imageFlags = containerJavaOpts();
         String classPath = System.getProperty("java.class.path");
-        peerJvmFlags = String.join(" ", imageFlags);
         System.out.println("  Band runs with the image's JAVA_OPTS (docker/base/Dockerfile) and MALLOC_ARENA_MAX=2: "
-                + peerJvmFlags);
+                + String.join(" ", imageFlags));
         long begin = System.nanoTime();
         // quick mode keeps pair 5 short: a third of the sequential calls (the throughput windows are already short)
         int calls = plan.name.equals("quick") ? plan.latencyCalls / 3 : plan.latencyCalls;
@@ -471,6 +470,7 @@ public final class BenchMain {
         for (Figure f : figures.values()) {
             if (f.name.startsWith("peer.")) {
                 f.params.put("load_average_1m", loads);
+                f.params.put("band_jvm_flags", String.join(" ", imageFlags));
             }
         }
         System.out.printf(
@@ -489,13 +489,9 @@ public final class BenchMain {
         return f;
     }
 
-    /** The Band server's JVM flags in pair 5: the image's {@code JAVA_OPTS}. */
-    private String peerJvmFlags = "";
-
     private Figure peerFig(String name, String unit, boolean higherIsBetter) {
         Figure f = fig("peer.moleculer." + name, unit, higherIsBetter);
         f.params.put("peer", "moleculer");
-        f.params.put("band_jvm_flags", peerJvmFlags);
         return f;
     }
 
