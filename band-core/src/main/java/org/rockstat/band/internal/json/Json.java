@@ -1,6 +1,6 @@
 package org.rockstat.band.internal.json;
 
-import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.base.GeneratorBase;
@@ -21,22 +21,22 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The one Jackson configuration every part of Band shares, so HTTP, Redis and the binder agree
  * on how values look on the wire.
  */
 public final class Json {
-    private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+    private static final JsonMapper MAPPER = JsonMapper.builder(new PlainStringFactory(new JsonFactoryBuilder()
                     // calls and messages run on short-lived virtual threads: a thread-local buffer
                     // pool would allocate fresh parser/generator buffers for every one of them
                     .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
                     .addDecorator((factory, generator) ->
-                            generator instanceof UTF8JsonGenerator ? new LongStrings(generator) : generator)
-                    .build())
+                            generator instanceof UTF8JsonGenerator ? new LongStrings(generator) : generator)))
             .addModule(new Jdk8Module())
             .addModule(new JavaTimeModule())
             // front adds fields over time; an unknown one must not break a record parameter
@@ -52,6 +52,9 @@ public final class Json {
      * the same.
      */
     private static final ObjectWriter UTF8 = MAPPER.writer().with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
+
+    /** The writer of {@link #bytes}. */
+    private static final ObjectWriter BYTES = MAPPER.writer();
 
     private Json() {}
 
@@ -86,11 +89,7 @@ public final class Json {
      * UTF-8 encoding had a {@code ?}). What Band publishes on the bus; fails only for values Jackson cannot serialise.
      */
     public static byte[] utf8(Object value) {
-        try {
-            return UTF8.writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return written(UTF8, value);
     }
 
     /**
@@ -98,10 +97,19 @@ public final class Json {
      * the BMP as two JSON escapes); {@link #utf8} for messages on the bus.
      */
     public static byte[] bytes(Object value) {
+        return written(BYTES, value);
+    }
+
+    /** {@code value} written by {@code writer} into a reused buffer, then copied into an exact array. */
+    private static byte[] written(ObjectWriter writer, Object value) {
+        ReusedOutput output = ReusedOutput.take();
         try {
-            return MAPPER.writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
+            writer.writeValue(output, value);
+            return output.toByteArray();
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            output.giveBack();
         }
     }
 
@@ -115,7 +123,7 @@ public final class Json {
      * <ul>
      *   <li>a string of up to 128 K characters whose first, middle and last characters are ASCII is
      *       narrowed to bytes in a pooled buffer (a few thousand characters at a time: copied out
-     *       with {@code getChars}, one intrinsic, then a loop the JIT vectorises) and scanned eight
+     *       with {@code getChars}, one intrinsic, then encoded by the JDK's ASCII encoder, another) and scanned eight
      *       bytes at a time; if every character is ASCII and none needs an escape, the bytes are
      *       copied into the output as they are ({@code writeRawUTF8String}), with no per-character
      *       branch at all. The first character that is not ends the attempt where it is found;
@@ -130,6 +138,13 @@ public final class Json {
      * Jackson escapes and encodes in every case where anything needs it: the bytes are the same.
      */
     private static final class LongStrings extends JsonGeneratorDelegate {
+        /**
+         * ASCII encoders, reused: making one checks its replacement bytes by decoding them, which
+         * took a fifth of a 100 KB echo's CPU when every message made its own.
+         */
+        private static final SmallPool<CharsetEncoder> ENCODERS =
+                new SmallPool<>(StandardCharsets.US_ASCII::newEncoder);
+
         /** Below this neither way saves anything measurable. */
         private static final int LONG = 32;
         /**
@@ -151,13 +166,6 @@ public final class Json {
         private static final int POOLED_BYTES = 128 * 1024;
         /** The characters narrowed at a time: the scan stops early in a text that is not plain. */
         private static final int CHUNK = 4096;
-        /** Little-endian longs over a {@code byte[]}: the scan reads eight bytes at a time. */
-        private static final VarHandle LONGS =
-                MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
-        private static final long ONES = 0x0101010101010101L;
-        private static final long HIGHS = 0x8080808080808080L;
-
         /**
          * Whether the generator escapes {@code /}. Its escape table is made once, when it is
          * created (a feature set later does not change it), and this decorator is made right
@@ -168,6 +176,8 @@ public final class Json {
 
         private char[] chars;
         private BufferRecycler pooledFrom;
+        /** From {@link #ENCODERS} while this generator lives. */
+        private CharsetEncoder ascii;
 
         LongStrings(JsonGenerator generator) {
             super(generator, false);
@@ -223,7 +233,8 @@ public final class Json {
             for (int from = 0; from < length; from += CHUNK) {
                 int end = Math.min(length, from + CHUNK);
                 text.getChars(from, end, chunk, 0);
-                if (narrow(chunk, bytes, from, end - from) >= 0x80 || firstSpecial(bytes, from, end, slash) >= 0) {
+                if (!encodedAscii(chunk, end - from, bytes, from)
+                        || JsonBytes.firstSpecial(bytes, from, end, slash) >= 0) {
                     return false;
                 }
             }
@@ -231,56 +242,20 @@ public final class Json {
         }
 
         /**
-         * Copies the low bytes of {@code count} characters into {@code bytes} from {@code at};
-         * returns every character or-ed together, 0x80 or more if any is not ASCII. A loop the
-         * JIT turns into vector instructions: 0.5 ns a character here, against 2.5 for Jackson's
-         * {@code charAt} loop.
+         * Encodes {@code count} characters into {@code bytes} from {@code at}; false if one is not
+         * ASCII. The JDK's ASCII encoder from a {@code char[]} into a {@code byte[]} is one
+         * intrinsic (vector instructions): 0.05 ns a character here, against 0.65 for the loop this
+         * was before, which or-ed the characters together as it narrowed them and which C2 did
+         * not vectorise, and 2.5 for Jackson's {@code charAt} loop (BENCHMARKS.md, "Less garbage a
+         * message").
          */
-        private static int narrow(char[] chars, byte[] bytes, int at, int count) {
-            int all = 0;
-            for (int i = 0; i < count; i++) {
-                char c = chars[i];
-                all |= c;
-                bytes[at + i] = (byte) c;
+        private boolean encodedAscii(char[] chunk, int count, byte[] bytes, int at) {
+            if (ascii == null) {
+                ascii = ENCODERS.take();
             }
-            return all;
-        }
-
-        /**
-         * The index of the first byte of {@code bytes} in [{@code from}, {@code end}) that JSON
-         * does not write as it is: 0x80 or more, a control character, {@code "}, a backslash, and
-         * {@code /} if {@code slash}; -1 if there is none. Eight bytes at a time, as one
-         * {@code long}: a byte's high bit ends up set where the byte is 0x80 or more, below 0x20
-         * ({@code x - 0x20} borrows), or one of the characters ({@code (x ^ c) - 1} borrows). A
-         * borrow can also flag a byte above the first one found, never one below, so the lowest is
-         * exact.
-         */
-        static int firstSpecial(byte[] bytes, int from, int end, boolean slash) {
-            int i = from;
-            for (; i <= end - Long.BYTES; i += Long.BYTES) {
-                long x = (long) LONGS.get(bytes, i);
-                long found = (x & HIGHS)
-                        | ((x - 0x20 * ONES) & ~x & HIGHS)
-                        | equal(x, '"')
-                        | equal(x, '\\')
-                        | (slash ? equal(x, '/') : 0);
-                if (found != 0) {
-                    return i + (Long.numberOfTrailingZeros(found) >>> 3);
-                }
-            }
-            for (; i < end; i++) {
-                byte b = bytes[i];
-                if (b < 0x20 || b == '"' || b == '\\' || (slash && b == '/')) {
-                    return i;
-                }
-            }
-            return -1;
-        }
-
-        /** The high bit set in each byte of {@code x} (those below 0x80) that equals {@code c}. */
-        private static long equal(long x, char c) {
-            long y = x ^ (c * ONES);
-            return (y - ONES) & ~y & HIGHS;
+            ascii.reset();
+            return ascii.encode(CharBuffer.wrap(chunk, 0, count), ByteBuffer.wrap(bytes, at, count), true)
+                    .isUnderflow();
         }
 
         /** A buffer of at least {@code length} characters, from the generator's recycler. */
@@ -310,6 +285,10 @@ public final class Json {
         public void close() throws IOException {
             // before the generator hands its recycler back to the pool
             giveBack();
+            if (ascii != null) {
+                ENCODERS.giveBack(ascii);
+                ascii = null;
+            }
             super.close();
         }
 

@@ -271,6 +271,53 @@ class JsonUtf8Test {
     }
 
     /**
+     * The buffer a value is written into is reused: a write that failed half-way, a message larger
+     * than the pool keeps, and many writes at once leave nothing of theirs in another's bytes.
+     */
+    @Test
+    void aReusedBufferCarriesNothingIntoTheNextMessage() throws Exception {
+        Map<String, Object> failing = new LinkedHashMap<>();
+        failing.put("before", "x".repeat(5_000));
+        failing.put("bad", new com.fasterxml.jackson.databind.JsonSerializable.Base() {
+            @Override
+            public void serialize(JsonGenerator generator, com.fasterxml.jackson.databind.SerializerProvider provider)
+                    throws java.io.IOException {
+                generator.writeString("half");
+                throw new java.io.IOException("cannot be written");
+            }
+
+            @Override
+            public void serializeWithType(
+                    JsonGenerator generator,
+                    com.fasterxml.jackson.databind.SerializerProvider provider,
+                    com.fasterxml.jackson.databind.jsontype.TypeSerializer type)
+                    throws java.io.IOException {
+                serialize(generator, provider);
+            }
+        });
+        for (int i = 0; i < 10; i++) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Json.utf8(failing))
+                    .isInstanceOf(java.io.UncheckedIOException.class)
+                    .hasMessageContaining("cannot be written");
+            assertThat(Json.utf8(Map.of("a", 1))).isEqualTo("{\"a\":1}".getBytes(UTF_8));
+        }
+        Map<String, Object> huge = Map.of("blob", "0123456789".repeat(100_000));
+        assertThat(Json.utf8(huge)).isEqualTo(Json.write(huge).getBytes(UTF_8));
+        assertThat(Json.bytes(List.of("b"))).isEqualTo("[\"b\"]".getBytes(UTF_8));
+        List<java.util.concurrent.Future<Boolean>> writes = new ArrayList<>();
+        try (var threads = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            for (int i = 0; i < 400; i++) {
+                Map<String, Object> value = Map.of("i", i, "text", ASCII.repeat(1 + i % 50));
+                writes.add(threads.submit(() -> java.util.Arrays.equals(
+                        Json.utf8(value), Json.write(value).getBytes(UTF_8))));
+            }
+            for (var write : writes) {
+                assertThat(write.get()).isTrue();
+            }
+        }
+    }
+
+    /**
      * {@code text} as a value, a field name, and in a nested array: {@link Json#utf8} as plain
      * Jackson writes it with surrogates combined, and as {@link Json#write}'s text encodes to when
      * that text has no lone surrogate (whose UTF-8 is a {@code ?}); {@link Json#bytes} as plain
